@@ -1,0 +1,69 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AppContext } from './context.ts';
+import { createAuthenticator } from './http/authenticate.ts';
+import { registerErrorHandler } from './http/error-handler.ts';
+import { registerMetrics } from './http/metrics.ts';
+import { apiKeyRoutes } from './modules/apikeys/index.ts';
+import { auditRoutes } from './modules/audit/index.ts';
+import { authRoutes } from './modules/auth/index.ts';
+import { eventRoutes } from './modules/events/index.ts';
+import { healthRoutes } from './modules/health/health.routes.ts';
+import { itemRoutes } from './modules/items/index.ts';
+import { memberRoutes } from './modules/members/index.ts';
+import { operatorRoutes } from './modules/operators/index.ts';
+
+export interface BuildAppOptions {
+  /** Serve the OpenAPI UI at /docs (off in most tests: it is slow to register). */
+  docs?: boolean;
+}
+
+/** The HTTP application for a context; registers every module and never listens itself. */
+export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    bodyLimit: ctx.config.http.bodyLimitBytes,
+    trustProxy: ctx.config.http.trustProxy,
+    disableRequestLogging: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Membrain API', version: '1', description: 'Member platform for e-commerce' },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key (mk_…), operator or member token' } },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  if (options.docs !== false) await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerMetrics(app);
+  const authenticate = createAuthenticator(ctx);
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request) => {
+    request.principal = await authenticate(request.headers.authorization);
+  });
+
+  await app.register(healthRoutes(ctx));
+  await app.register(
+    async (v1) => {
+      await v1.register(authRoutes(ctx));
+      await v1.register(memberRoutes(ctx));
+      await v1.register(operatorRoutes(ctx));
+      await v1.register(apiKeyRoutes(ctx));
+      await v1.register(auditRoutes(ctx));
+      await v1.register(itemRoutes(ctx));
+      await v1.register(eventRoutes(ctx));
+    },
+    { prefix: '/v1' },
+  );
+  return app;
+}

@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { registerApiKeyCommand } from './apikey.command.ts';
+import { registerAuditCommand } from './audit.command.ts';
+import { registerDemoCommand } from './demo.command.ts';
+import { registerImportCommand } from './import.command.ts';
+import { registerKeysCommand } from './keys.command.ts';
+import { registerMigrateCommand } from './migrate.command.ts';
+import { registerOperatorCommand } from './operator.command.ts';
+import { registerServeCommand } from './serve.command.ts';
+
+/** Every `membrain` sub-command; each lives in its own file. */
+export function registerCommands(program: Command): void {
+  registerServeCommand(program);
+  registerMigrateCommand(program);
+  registerDemoCommand(program);
+  registerImportCommand(program);
+  registerApiKeyCommand(program);
+  registerOperatorCommand(program);
+  registerKeysCommand(program);
+  registerAuditCommand(program);
+}

@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely';
+import type { DemoAbuseLabelsTable } from '../demo/demo.table.ts';
+import type { ApiKeysTable } from '../modules/apikeys/apikeys.table.ts';
+import type { AuditHeadTable, AuditLogTable } from '../modules/audit/audit.table.ts';
+import type { RefreshTokensTable } from '../modules/auth/auth.table.ts';
+import type { DataKeysTable } from '../modules/crypto-keys/crypto-keys.table.ts';
+import type { EventsTable, ImportRunsTable } from '../modules/events/events.table.ts';
+import type { ItemsTable } from '../modules/items/items.table.ts';
+import type { MemberCredentialsTable, MembersTable } from '../modules/members/members.table.ts';
+import type { OperatorsTable } from '../modules/operators/operators.table.ts';
+
+/** Every table, as Kysely sees it (camelCase here, snake_case in SQL through CamelCasePlugin). */
+export interface DB {
+  members: MembersTable;
+  memberCredentials: MemberCredentialsTable;
+  refreshTokens: RefreshTokensTable;
+  operators: OperatorsTable;
+  apiKeys: ApiKeysTable;
+  auditLog: AuditLogTable;
+  auditHead: AuditHeadTable;
+  items: ItemsTable;
+  events: EventsTable;
+  importRuns: ImportRunsTable;
+  dataKeys: DataKeysTable;
+  demoAbuseLabels: DemoAbuseLabelsTable;
+}
+
+/** The query builder every repository takes; a Transaction is one too. */
+export type Database = Kysely<DB>;
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** An open database: the query builder, which dialect it speaks, and how to close it. */
+export interface DatabaseHandle {
+  readonly db: Database;
+  readonly dialect: DialectName;
+  /** For SQLite files: the path on disk (null for in-memory and PostgreSQL). */
+  readonly sqlitePath: string | null;
+  close(): Promise<void>;
+}

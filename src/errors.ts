@@ -1,0 +1,110 @@
+/** One entry of the error catalogue: a stable code, its HTTP status and a default message. */
+export interface ErrorDefinition {
+  readonly code: string;
+  readonly status: number;
+  readonly message: string;
+}
+
+export interface ErrorDetail {
+  path?: string;
+  message: string;
+  [key: string]: unknown;
+}
+
+const catalogue = new Map<string, ErrorDefinition>();
+
+/** Adds a code to the catalogue; codes are SCREAMING_SNAKE and start with their domain. */
+export function defineError(code: string, status: number, message: string): ErrorDefinition {
+  if (!/^[A-Z][A-Z0-9_]+$/.test(code)) throw new Error(`bad error code ${code}`);
+  if (catalogue.has(code)) throw new Error(`error code ${code} defined twice`);
+  const definition = Object.freeze({ code, status, message });
+  catalogue.set(code, definition);
+  return definition;
+}
+
+/** Every defined error, for docs/errors.md and its test. */
+export function errorCatalogue(): readonly ErrorDefinition[] {
+  return [...catalogue.values()];
+}
+
+/** An error a caller is meant to see: it becomes `{ error: { code, message, details } }`. */
+export class AppError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly details: ErrorDetail[] | undefined;
+
+  constructor(definition: ErrorDefinition, message?: string, details?: ErrorDetail[]) {
+    super(message ?? definition.message);
+    this.name = 'AppError';
+    this.code = definition.code;
+    this.status = definition.status;
+    this.details = details;
+  }
+}
+
+/** Throws `definition` as an AppError; reads well at call sites: `throw appError(MEMBER_NOT_FOUND)`. */
+export function appError(definition: ErrorDefinition, message?: string, details?: ErrorDetail[]): AppError {
+  return new AppError(definition, message, details);
+}
+
+export const Errors = {
+  // Request shape and transport
+  VALIDATION_FAILED: defineError('VALIDATION_FAILED', 400, 'The request is invalid; see details for every bad field'),
+  REQUEST_MALFORMED_JSON: defineError('REQUEST_MALFORMED_JSON', 400, 'The request body is not valid JSON'),
+  REQUEST_UNSUPPORTED_MEDIA_TYPE: defineError(
+    'REQUEST_UNSUPPORTED_MEDIA_TYPE',
+    415,
+    'The request body must be application/json',
+  ),
+  REQUEST_BODY_TOO_LARGE: defineError('REQUEST_BODY_TOO_LARGE', 413, 'The request body is too large'),
+  REQUEST_NOT_FOUND: defineError('REQUEST_NOT_FOUND', 404, 'No such route'),
+  REQUEST_METHOD_NOT_ALLOWED: defineError('REQUEST_METHOD_NOT_ALLOWED', 405, 'Method not allowed on this route'),
+  REQUEST_CURSOR_INVALID: defineError('REQUEST_CURSOR_INVALID', 400, 'The pagination cursor is invalid'),
+  REQUEST_IDEMPOTENCY_CONFLICT: defineError(
+    'REQUEST_IDEMPOTENCY_CONFLICT',
+    409,
+    'This Idempotency-Key was used with a different request',
+  ),
+  // Credentials and access
+  AUTH_REQUIRED: defineError('AUTH_REQUIRED', 401, 'A valid credential is required'),
+  AUTH_INVALID_TOKEN: defineError('AUTH_INVALID_TOKEN', 401, 'The token is invalid or expired'),
+  AUTH_INVALID_CREDENTIALS: defineError('AUTH_INVALID_CREDENTIALS', 401, 'Wrong login or password'),
+  AUTH_REFRESH_TOKEN_INVALID: defineError('AUTH_REFRESH_TOKEN_INVALID', 401, 'The refresh token is invalid'),
+  AUTH_REFRESH_TOKEN_REUSED: defineError(
+    'AUTH_REFRESH_TOKEN_REUSED',
+    401,
+    'The refresh token was already used; every session of this login was revoked',
+  ),
+  AUTH_FORBIDDEN: defineError('AUTH_FORBIDDEN', 403, 'The credential does not allow this action'),
+  AUTH_RATE_LIMITED: defineError('AUTH_RATE_LIMITED', 429, 'Too many attempts; retry later'),
+  AUTH_ACCOUNT_EXISTS: defineError('AUTH_ACCOUNT_EXISTS', 409, 'An account with this login already exists'),
+  // Operators and API keys
+  OPERATOR_NOT_FOUND: defineError('OPERATOR_NOT_FOUND', 404, 'No such operator'),
+  OPERATOR_USERNAME_TAKEN: defineError('OPERATOR_USERNAME_TAKEN', 409, 'This username is taken'),
+  OPERATOR_LAST_ADMIN: defineError('OPERATOR_LAST_ADMIN', 409, 'The last active admin cannot be removed or demoted'),
+  APIKEY_NOT_FOUND: defineError('APIKEY_NOT_FOUND', 404, 'No such API key'),
+  APIKEY_SCOPE_UNKNOWN: defineError('APIKEY_SCOPE_UNKNOWN', 400, 'Unknown API key scope'),
+  // Members
+  MEMBER_NOT_FOUND: defineError('MEMBER_NOT_FOUND', 404, 'No such member'),
+  MEMBER_DELETED: defineError('MEMBER_DELETED', 409, 'The member was deleted'),
+  MEMBER_EMAIL_TAKEN: defineError('MEMBER_EMAIL_TAKEN', 409, 'Another member has this email'),
+  MEMBER_PHONE_TAKEN: defineError('MEMBER_PHONE_TAKEN', 409, 'Another member has this phone'),
+  MEMBER_VERSION_CONFLICT: defineError('MEMBER_VERSION_CONFLICT', 409, 'The member was changed by someone else'),
+  // Catalogue
+  ITEM_NOT_FOUND: defineError('ITEM_NOT_FOUND', 404, 'No such item'),
+  // Events
+  EVENT_BATCH_TOO_LARGE: defineError('EVENT_BATCH_TOO_LARGE', 413, 'A batch holds at most 1,000 events'),
+  EVENT_DUPLICATE_ID: defineError('EVENT_DUPLICATE_ID', 400, 'The batch holds the same event id twice'),
+  EVENT_UNKNOWN_MEMBERS: defineError('EVENT_UNKNOWN_MEMBERS', 422, 'Events name members that do not exist'),
+  EVENT_IN_FUTURE: defineError('EVENT_IN_FUTURE', 422, 'occurredAt is more than five minutes ahead of now'),
+  EVENT_ID_CONFLICT: defineError(
+    'EVENT_ID_CONFLICT',
+    409,
+    'An event with this id was already stored with different content',
+  ),
+  // Jobs
+  JOB_NOT_FOUND: defineError('JOB_NOT_FOUND', 404, 'No such job'),
+  // Anything else
+  SERVICE_UNAVAILABLE: defineError('SERVICE_UNAVAILABLE', 503, 'A dependency is not available'),
+  INTERNAL_ERROR: defineError('INTERNAL_ERROR', 500, 'Internal error'),
+} as const;

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
+import pg from 'pg';
+import { type ConfigInput, loadConfig } from '../config.ts';
+import { type AppContext, createContext } from '../context.ts';
+import { ManualClock } from '../lib/clock.ts';
+
+/** A fixed master key for tests (never used outside them). */
+export const TEST_MASTER_KEY = '7f'.repeat(32);
+
+export interface TestDatabase {
+  name: 'sqlite' | 'postgres';
+  url: string;
+}
+
+/**
+ * The backends every repository and API suite runs on: SQLite always, PostgreSQL too when
+ * DATABASE_URL names one (CI sets it). Use with `describe.each(testDatabases())`.
+ */
+export function testDatabases(): TestDatabase[] {
+  const list: TestDatabase[] = [{ name: 'sqlite', url: 'sqlite::memory:' }];
+  const url = process.env.DATABASE_URL;
+  if (url && /^postgres(ql)?:\/\//.test(url)) list.push({ name: 'postgres', url });
+  return list;
+}
+
+export interface TestContext extends AppContext {
+  clock: ManualClock;
+}
+
+export interface TestContextOptions {
+  config?: ConfigInput;
+  logDestination?: DestinationStream;
+  clock?: ManualClock;
+}
+
+/** A fresh, migrated database (in-memory SQLite, or a new PostgreSQL schema dropped on close). */
+export async function createTestContext(database: TestDatabase, options: TestContextOptions = {}): Promise<TestContext> {
+  const schema = database.name === 'postgres' ? `t_${randomBytes(6).toString('hex')}` : undefined;
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      databaseUrl: database.url,
+      databaseSchema: schema,
+      dataDir: mkdtempSync(join(tmpdir(), 'membrain-test-')),
+      masterKey: TEST_MASTER_KEY,
+      logLevel: options.logDestination ? 'info' : 'silent',
+      // Cheap hashing keeps the suites fast; production cost is set in config.ts.
+      argon2: { memoryCost: 64, timeCost: 1, parallelism: 1 },
+      demo: { enabled: false },
+      ...options.config,
+    },
+  });
+  const clock = options.clock ?? new ManualClock();
+  const ctx = await createContext(config, { clock, logDestination: options.logDestination });
+  return {
+    ...ctx,
+    clock,
+    async close() {
+      await ctx.close();
+      if (schema) await dropSchema(database.url, schema);
+    },
+  };
+}
+
+async function dropSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await client.end();
+  }
+}
