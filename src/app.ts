@@ -26,7 +26,6 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     loggerInstance: ctx.log as FastifyBaseLogger,
     bodyLimit: ctx.config.http.bodyLimitBytes,
     trustProxy: ctx.config.http.trustProxy,
-    disableRequestLogging: false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

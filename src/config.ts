@@ -50,7 +50,7 @@ export const configSchema = z
     /** argon2id cost; the defaults take 20–50 ms per hash on one core here (see docs/benchmarks.md). */
     argon2: z
       .object({
-        memoryCost: z.number().int().min(8).default(19_456),
+        memoryCost: z.number().int().min(8).default(65_536),
         timeCost: z.number().int().min(1).default(2),
         parallelism: z.number().int().min(1).default(1),
       })

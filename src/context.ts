@@ -56,7 +56,7 @@ export async function createContext(config: Config, options: CreateContextOption
   }
   const database = await openDatabase({ url: config.databaseUrl, schema: config.databaseSchema });
   try {
-    if (options.migrate !== false) await migrateToLatest(database.db);
+    if (options.migrate !== false) await migrateToLatest(database);
     const wrapKey = deriveSubkey(masterKey.key, 'data-key-wrap');
     await ensureDataKey(database.db, wrapKey, clock.now());
     const pii = new PiiCipher(() => loadDataKeys(database.db, wrapKey));

@@ -36,5 +36,7 @@ export interface DatabaseHandle {
   readonly dialect: DialectName;
   /** For SQLite files: the path on disk (null for in-memory and PostgreSQL). */
   readonly sqlitePath: string | null;
+  /** PostgreSQL: the schema tables live in (the configured one, else `public`); null for SQLite. */
+  readonly schema: string | null;
   close(): Promise<void>;
 }

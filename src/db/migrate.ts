@@ -1,5 +1,5 @@
 import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migration';
-import type { Database } from './database.ts';
+import type { DatabaseHandle } from './database.ts';
 import * as m0001 from './migrations/0001-core.ts';
 
 /** Migrations in order; a new one is a new file here, never an edit of an applied one. */
@@ -7,13 +7,19 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-core': m0001,
 };
 
-function migrator(db: Database): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+// On PostgreSQL the migration tables must be looked up in our own schema: left unset, Kysely
+// finds another schema's tables on the same server and skips creating ours.
+function migrator(handle: DatabaseHandle): Migrator {
+  return new Migrator({
+    db: handle.db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    ...(handle.schema ? { migrationTableSchema: handle.schema } : {}),
+  });
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: Database): Promise<string[]> {
-  const result: MigrationResultSet = await migrator(db).migrateToLatest();
+export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+  const result: MigrationResultSet = await migrator(handle).migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String(result.error)}`, {
@@ -24,7 +30,7 @@ export async function migrateToLatest(db: Database): Promise<string[]> {
 }
 
 /** True when every known migration has been applied (for /readyz). */
-export async function migrationsAreCurrent(db: Database): Promise<boolean> {
-  const all = await migrator(db).getMigrations();
+export async function migrationsAreCurrent(handle: DatabaseHandle): Promise<boolean> {
+  const all = await migrator(handle).getMigrations();
   return all.every((m) => m.executedAt !== undefined);
 }

@@ -24,7 +24,9 @@ export function testDatabases(): TestDatabase[] {
   const list: TestDatabase[] = [{ name: 'sqlite', url: 'sqlite::memory:' }];
   const url = process.env.DATABASE_URL;
   if (url && /^postgres(ql)?:\/\//.test(url)) list.push({ name: 'postgres', url });
-  return list;
+  // CI's second pass sets MEMBRAIN_TEST_BACKENDS=postgres so SQLite suites do not run twice.
+  const only = process.env.MEMBRAIN_TEST_BACKENDS?.split(',').map((s) => s.trim());
+  return only ? list.filter((db) => only.includes(db.name)) : list;
 }
 
 export interface TestContext extends AppContext {
@@ -55,7 +57,13 @@ export async function createTestContext(database: TestDatabase, options: TestCon
     },
   });
   const clock = options.clock ?? new ManualClock();
-  const ctx = await createContext(config, { clock, logDestination: options.logDestination });
+  let ctx: AppContext;
+  try {
+    ctx = await createContext(config, { clock, logDestination: options.logDestination });
+  } catch (error) {
+    if (schema) await dropSchema(database.url, schema);
+    throw error;
+  }
   return {
     ...ctx,
     clock,

@@ -33,3 +33,36 @@ export async function revokeApiKey(db: Database, id: string, at: number): Promis
 export async function touchApiKey(db: Database, id: string, at: number): Promise<void> {
   await db.updateTable('apiKeys').set({ lastUsedAt: at }).where('id', '=', id).execute();
 }
+
+/** One page of keys, newest first, after the (createdAt, id) cursor when given. */
+export async function listApiKeysPage(
+  db: Database,
+  options: { includeRevoked: boolean; after: [number, string] | null; limit: number },
+): Promise<ApiKeysTable[]> {
+  let query = db
+    .selectFrom('apiKeys')
+    .selectAll()
+    .orderBy('createdAt', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit);
+  if (!options.includeRevoked) query = query.where('revokedAt', 'is', null);
+  const after = options.after;
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('createdAt', '<', after[0]),
+        eb.and([eb('createdAt', '=', after[0]), eb('id', '<', after[1])]),
+      ]),
+    );
+  }
+  return query.execute();
+}
+
+/** How many keys exist, revoked ones included. */
+export async function countApiKeys(db: Database): Promise<number> {
+  const row = await db
+    .selectFrom('apiKeys')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -23,7 +23,7 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         let migrations = 'unknown';
         try {
           await sql`select 1`.execute(ctx.db);
-          migrations = (await migrationsAreCurrent(ctx.db)) ? 'current' : 'pending';
+          migrations = (await migrationsAreCurrent(ctx.database)) ? 'current' : 'pending';
         } catch {
           database = 'unreachable';
         }

@@ -9,7 +9,10 @@ export async function findOperatorById(db: Database, id: string): Promise<Operat
   return db.selectFrom('operators').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findOperatorByUsername(db: Database, username: string): Promise<OperatorsTable | undefined> {
+export async function findOperatorByUsername(
+  db: Database,
+  username: string,
+): Promise<OperatorsTable | undefined> {
   return db.selectFrom('operators').selectAll().where('username', '=', username).executeTakeFirst();
 }
 
@@ -33,4 +36,32 @@ export async function updateOperator(
   changes: Partial<Pick<OperatorsTable, 'role' | 'disabled' | 'passwordHash' | 'lastLoginAt' | 'updatedAt'>>,
 ): Promise<void> {
   await db.updateTable('operators').set(changes).where('id', '=', id).execute();
+}
+
+/** One page of operators by username, after `afterUsername` when given. */
+export async function listOperatorsPage(
+  db: Database,
+  options: { afterUsername: string | null; limit: number },
+): Promise<OperatorsTable[]> {
+  let query = db.selectFrom('operators').selectAll().orderBy('username').limit(options.limit);
+  if (options.afterUsername !== null) query = query.where('username', '>', options.afterUsername);
+  return query.execute();
+}
+
+export async function countOperators(db: Database): Promise<number> {
+  const row = await db
+    .selectFrom('operators')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Ids of the active admins, row-locked until the transaction ends on PostgreSQL, so two
+ * concurrent demotions cannot both see "another admin remains" (SQLite serialises writers).
+ */
+export async function lockActiveAdminIds(db: Database, dialect: 'sqlite' | 'postgres'): Promise<string[]> {
+  const query = db.selectFrom('operators').select('id').where('role', '=', 'admin').where('disabled', '=', 0);
+  const rows = dialect === 'postgres' ? await query.forUpdate().execute() : await query.execute();
+  return rows.map((r) => r.id);
 }

@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { buildApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { createContext } from '../context.ts';
+import { prepareFirstStart } from '../first-start.ts';
+
+/** `membrain serve`: the API (and, later, the dashboard and scheduled jobs) in one process. */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('start the API server (migrates, creates the first admin and a demo shop on first start)')
+    .option('-p, --port <port>', 'port to listen on (default MEMBRAIN_PORT or 8080)')
+    .option('--host <host>', 'address to bind (default MEMBRAIN_HOST or 127.0.0.1)')
+    .action(async (options: { port?: string; host?: string }) => {
+      const config = loadConfig({
+        overrides: {
+          ...(options.port ? { port: Number(options.port) } : {}),
+          ...(options.host ? { host: options.host } : {}),
+        },
+      });
+      const ctx = await createContext(config);
+      await prepareFirstStart(ctx, (line) => process.stdout.write(`${line}\n`));
+      const app = await buildApp(ctx);
+      const shutdown = async (signal: string) => {
+        ctx.log.info({ signal }, 'shutting down');
+        await app.close();
+        await ctx.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+      const address = await app.listen({ port: config.port, host: config.host });
+      ctx.log.info({ address, database: ctx.dialect }, 'Membrain is listening');
+    });
+}

@@ -1,0 +1,32 @@
+import type { AppContext } from './context.ts';
+import { generateDemoShop, isDatabaseEmpty } from './demo/index.ts';
+import { ensureBootstrapApiKey, ensureFirstAdmin } from './modules/operators/bootstrap.ts';
+
+/**
+ * What a fresh installation needs before it serves: the first admin, a full-scope API key and,
+ * unless MEMBRAIN_DEMO=0, a demo shop. Generated secrets are printed once through `print`
+ * (stdout, never the log) and are not stored anywhere in clear.
+ */
+export async function prepareFirstStart(ctx: AppContext, print: (line: string) => void): Promise<void> {
+  const secrets: string[] = [];
+  const admin = await ensureFirstAdmin(ctx);
+  if (admin.created && admin.password) secrets.push(`  operator login   ${admin.username} / ${admin.password}`);
+  const apiKey = await ensureBootstrapApiKey(ctx);
+  if (apiKey) secrets.push(`  API key          ${apiKey}   (all scopes)`);
+
+  if (ctx.config.demo.enabled && (await isDatabaseEmpty(ctx))) {
+    const { members, seed } = ctx.config.demo;
+    print(`Generating a demo shop (${members} members, seed ${seed}); MEMBRAIN_DEMO=0 turns this off…`);
+    const started = Date.now();
+    const result = await generateDemoShop(ctx, { members, seed });
+    print(`Demo shop ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(result)}`);
+  }
+
+  if (secrets.length > 0) {
+    print('');
+    print('================ Membrain first start — shown only once, store them now ================');
+    for (const line of secrets) print(line);
+    print('=========================================================================================');
+    print('');
+  }
+}

@@ -1,0 +1,12 @@
+export { itemRoutes } from './items.routes.ts';
+export { getItem, rowToItem, saveItems, type UpsertItemsResult, upsertItems } from './items.service.ts';
+export {
+  boundedObjectSchema,
+  type ItemDto,
+  type ItemInput,
+  type ItemRecord,
+  itemSchema,
+  type Money,
+  moneySchema,
+  storeIdSchema,
+} from './items.types.ts';
