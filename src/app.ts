@@ -30,6 +30,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  // The API speaks JSON only; without this, text/plain bodies reach the routes as strings.
+  app.removeContentTypeParser('text/plain');
 
   await app.register(swagger, {
     openapi: {

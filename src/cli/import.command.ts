@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createProgressBar } from '../import/import-progress.ts';
-import type { RowReject } from '../import/import-runs.ts';
 import { type ImportSummary, importFile } from '../import/import-runner.ts';
+import type { RowReject } from '../import/import-runs.ts';
 import { IMPORT_KINDS, type ImportKind } from '../import/import-writers.ts';
 import { importOnlineRetail, type OnlineRetailSummary } from '../import/online-retail.ts';
 import { withCliContext } from './cli-context.ts';
@@ -30,12 +30,15 @@ function printRejects(rejects: readonly (RowReject & { file?: string })[], total
     const where = reject.file ? `${reject.file}:${reject.line}` : `line ${reject.line}`;
     console.log(`  ${where}: ${reject.errors.join('; ')}`);
   }
-  if (total > SHOWN_REJECTS) console.log(`  … and ${count(total - SHOWN_REJECTS)} more (up to 1,000 kept in import_runs.rejects)`);
+  if (total > SHOWN_REJECTS)
+    console.log(`  … and ${count(total - SHOWN_REJECTS)} more (up to 1,000 kept in import_runs.rejects)`);
 }
 
 function printFileSummary(summary: ImportSummary, seconds: number): void {
   if (summary.status === 'already-imported') {
-    console.log(`${summary.file} was already imported (${count(summary.rowsOk)} rows); pass --restart to import it again.`);
+    console.log(
+      `${summary.file} was already imported (${count(summary.rowsOk)} rows); pass --restart to import it again.`,
+    );
     return;
   }
   const resumed = summary.resumedAfter > 0 ? ` (resumed after record ${count(summary.resumedAfter)})` : '';
@@ -44,7 +47,9 @@ function printFileSummary(summary: ImportSummary, seconds: number): void {
       `${count(summary.rowsRejected)} rejected, in ${seconds.toFixed(1)} s`,
   );
   if (summary.ignoredColumns.length > 0) {
-    console.log(`Columns that name no field were ignored: ${summary.ignoredColumns.join(', ')} (use --map field=column)`);
+    console.log(
+      `Columns that name no field were ignored: ${summary.ignoredColumns.join(', ')} (use --map field=column)`,
+    );
   }
   printRejects(summary.rejects, summary.rowsRejected);
 }
@@ -80,14 +85,19 @@ function printRetailSummary(summary: OnlineRetailSummary, seconds: number): void
 export function registerImportCommand(program: Command): void {
   const command = program
     .command('import')
-    .description('import members, items or events from CSV/JSONL files (resumable), or the UCI Online Retail data set');
+    .description(
+      'import members, items or events from CSV/JSONL files (resumable), or the UCI Online Retail data set',
+    );
 
   for (const kind of IMPORT_KINDS) {
     command
       .command(`${kind} <file>`)
       .description(`import ${kind} from a CSV or JSONL file (.gz accepted); a rerun resumes after a crash`)
       .option('--format <format>', 'csv or jsonl (default: from the file name)')
-      .option('--map <pairs>', 'field=column pairs, comma-separated, e.g. email=mail,price.amount=price_cents')
+      .option(
+        '--map <pairs>',
+        'field=column pairs, comma-separated, e.g. email=mail,price.amount=price_cents',
+      )
       .option('--batch-size <n>', 'rows per transaction, at most 1000', positiveInt, 1000)
       .option('--restart', 'forget saved progress and start from the first row')
       .action((file: string, options: FileCommandOptions) => runFileImport(kind, file, options));

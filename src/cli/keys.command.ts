@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { AppContext } from '../context.ts';
 import {
   dataKeyStatus,
@@ -38,7 +38,7 @@ export async function runKeysRotate(
 function parseBatchSize(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > 10_000)
-    throw new Error('--batch-size must be an integer from 1 to 10000');
+    throw new InvalidArgumentError('must be an integer from 1 to 10000');
   return n;
 }
 

@@ -15,7 +15,8 @@ export function parseFieldMap(spec: string | undefined): FieldMapping[] {
   if (spec === undefined || spec.trim() === '') return [];
   return spec.split(',').map((pair) => {
     const [target, source, extra] = pair.split('=').map((part) => part.trim());
-    if (!target || !source || extra !== undefined) throw new Error(`--map entry "${pair}" must be field=column`);
+    if (!target || !source || extra !== undefined)
+      throw new Error(`--map entry "${pair}" must be field=column`);
     return { target: target.split('.'), source };
   });
 }

@@ -25,7 +25,10 @@ export function createProgressBar(label: string, unit = 'rows'): ProgressBar {
   return {
     update({ bytesRead, totalBytes, rows }) {
       const seconds = Math.max((Date.now() - started) / 1000, 0.001);
-      const payload = { rows: rows.toLocaleString('en'), rate: (rows / seconds).toLocaleString('en', { maximumFractionDigits: 1 }) };
+      const payload = {
+        rows: rows.toLocaleString('en'),
+        rate: (rows / seconds).toLocaleString('en', { maximumFractionDigits: 1 }),
+      };
       if (!running) {
         bar.start(Math.max(totalBytes, 1), 0, payload);
         running = true;

@@ -87,7 +87,8 @@ class BatchCommitter {
       next.rowsOk += outcome.ok;
       next.rowsRejected += rejects.length;
       const room = MAX_KEPT_REJECTS - run.rejects.length;
-      next.rejects = room > 0 && rejects.length > 0 ? [...run.rejects, ...rejects.slice(0, room)] : run.rejects;
+      next.rejects =
+        room > 0 && rejects.length > 0 ? [...run.rejects, ...rejects.slice(0, room)] : run.rejects;
       next.status = final ? 'done' : 'running';
       await saveImportProgress(trx, next, ctx.clock.now(), next.rejects !== run.rejects);
     });
@@ -99,7 +100,12 @@ class BatchCommitter {
   }
 }
 
-async function startRun(ctx: AppContext, kind: ImportKind, file: string, restart: boolean): Promise<ImportRun> {
+async function startRun(
+  ctx: AppContext,
+  kind: ImportKind,
+  file: string,
+  restart: boolean,
+): Promise<ImportRun> {
   const fileKey = await fileKeyOf(file);
   if (restart) await deleteImportRuns(ctx.db, kind, fileKey);
   const existing = restart ? undefined : await findImportRun(ctx.db, kind, fileKey);
@@ -136,7 +142,10 @@ export async function importFile(ctx: AppContext, options: ImportFileOptions): P
   let rows = 0;
   for await (const record of source.records) {
     if (record.index <= resumedAfter) continue;
-    batch.add(record, record.error === undefined ? { line: record.line, value: shaper.shape(record.value) } : null);
+    batch.add(
+      record,
+      record.error === undefined ? { line: record.line, value: shaper.shape(record.value) } : null,
+    );
     rows += 1;
     if (batch.size >= batchSize) {
       await batch.commit(false);

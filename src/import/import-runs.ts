@@ -46,7 +46,11 @@ export async function fileKeyOf(path: string): Promise<string> {
 }
 
 /** The latest run for this kind and file, if any. */
-export async function findImportRun(db: Database, kind: string, fileKey: string): Promise<ImportRun | undefined> {
+export async function findImportRun(
+  db: Database,
+  kind: string,
+  fileKey: string,
+): Promise<ImportRun | undefined> {
   const row = await db
     .selectFrom('importRuns')
     .selectAll()
@@ -69,7 +73,12 @@ export async function findImportRun(db: Database, kind: string, fileKey: string)
 }
 
 /** Starts a new run at the first record. */
-export async function createImportRun(db: Database, kind: string, fileKey: string, now: number): Promise<ImportRun> {
+export async function createImportRun(
+  db: Database,
+  kind: string,
+  fileKey: string,
+  now: number,
+): Promise<ImportRun> {
   const run: ImportRun = {
     id: newId('imp'),
     kind,
@@ -97,7 +106,12 @@ export async function deleteImportRuns(db: Database, kind: string, fileKey: stri
  * Saves progress; call it in the transaction that wrote the batch, so progress and data commit
  * together. `rejectsChanged` avoids rewriting the (capped) reject list when it did not grow.
  */
-export async function saveImportProgress(db: Database, run: ImportRun, now: number, rejectsChanged: boolean): Promise<void> {
+export async function saveImportProgress(
+  db: Database,
+  run: ImportRun,
+  now: number,
+  rejectsChanged: boolean,
+): Promise<void> {
   await db
     .updateTable('importRuns')
     .set({

@@ -70,7 +70,10 @@ async function* csvRecords(stream: Readable): AsyncGenerator<SourceRecord> {
   stream.pipe(parser);
   let header: string[] | null = null;
   let index = 0;
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: string[];
+    info: { lines: number };
+  }>) {
     if (header === null) {
       header = record.map((name) => name.trim());
       continue;

@@ -106,7 +106,10 @@ const eventsWriter: ImportWriter = {
     );
     const byIndex = new Map<number, string[]>();
     for (const r of result.rejected) byIndex.set(r.index, [...(byIndex.get(r.index) ?? []), r.message]);
-    const rejects = [...byIndex].map(([index, errors]) => ({ line: (rows[index] as ImportRow).line, errors }));
+    const rejects = [...byIndex].map(([index, errors]) => ({
+      line: (rows[index] as ImportRow).line,
+      errors,
+    }));
     return { ok: rows.length - rejects.length, rejects };
   },
 };

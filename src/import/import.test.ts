@@ -18,7 +18,10 @@ function writeTemp(name: string, content: string | Buffer): string {
 }
 
 async function countRows(ctx: TestContext, table: 'events' | 'items'): Promise<number> {
-  const row = await ctx.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await ctx.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -76,12 +79,26 @@ describe.each(testDatabases())('file importers on %s', (database) => {
       file,
       map: 'id=sku,title=name,categoryPath=cat,price.amount=price_cents,price.currency=currency,inStock=stock',
     });
-    expect(summary).toMatchObject({ status: 'completed', linesDone: 5, rowsOk: 2, rowsRejected: 3, ignoredColumns: ['colour'] });
+    expect(summary).toMatchObject({
+      status: 'completed',
+      linesDone: 5,
+      rowsOk: 2,
+      rowsRejected: 3,
+      ignoredColumns: ['colour'],
+    });
     expect(summary.rejects.map((r) => r.line)).toEqual([4, 5, 6]);
     expect(summary.rejects[0]?.errors[0]).toMatch(/^price\.amount: /);
     expect(summary.rejects[1]?.errors[0]).toMatch(/expected 7 fields, found 3/);
-    expect(await getItem(ctx, 'csv-1')).toMatchObject({ categoryPath: ['Food', 'Tea'], price: { amount: 1299 }, inStock: true });
-    expect(await getItem(ctx, 'csv-2')).toMatchObject({ title: 'Mug, large', categoryPath: ['Home', 'Kitchen'], inStock: false });
+    expect(await getItem(ctx, 'csv-1')).toMatchObject({
+      categoryPath: ['Food', 'Tea'],
+      price: { amount: 1299 },
+      inStock: true,
+    });
+    expect(await getItem(ctx, 'csv-2')).toMatchObject({
+      title: 'Mug, large',
+      categoryPath: ['Home', 'Kitchen'],
+      inStock: false,
+    });
   });
 
   it('imports members from JSONL, rejecting bad lines by their line number and keeping the rest of the batch', async () => {
@@ -123,7 +140,11 @@ describe.each(testDatabases())('file importers on %s', (database) => {
       { line: 3, errors: [expect.stringContaining('nobody')] },
       { line: 4, errors: [expect.stringContaining('rating')] },
     ]);
-    const stored = await ctx.db.selectFrom('events').selectAll().where('id', '=', 'c-1').executeTakeFirstOrThrow();
+    const stored = await ctx.db
+      .selectFrom('events')
+      .selectAll()
+      .where('id', '=', 'c-1')
+      .executeTakeFirstOrThrow();
     expect(stored).toMatchObject({ quantity: 2, ip: '203.0.113.5', currency: 'CNY' });
     expect(Number(stored.priceAmount)).toBe(1299);
   });
@@ -143,7 +164,13 @@ describe.each(testDatabases())('file importers on %s', (database) => {
     expect(await countRows(ctx, 'events')).toBe(before + 9);
 
     const resumed = await importFile(ctx, { kind: 'events', file, batchSize: 5 });
-    expect(resumed).toMatchObject({ status: 'completed', resumedAfter: 10, linesDone: 23, rowsOk: 22, rowsRejected: 1 });
+    expect(resumed).toMatchObject({
+      status: 'completed',
+      resumedAfter: 10,
+      linesDone: 23,
+      rowsOk: 22,
+      rowsRejected: 1,
+    });
     expect(resumed.rejects.map((r) => r.line)).toEqual([8]);
     expect(await countRows(ctx, 'events')).toBe(before + 22);
 
@@ -157,12 +184,22 @@ describe.each(testDatabases())('file importers on %s', (database) => {
 
   it('reads gzip-compressed files', async () => {
     const rows = Array.from({ length: 30 }, (_, i) =>
-      JSON.stringify({ id: `gz-${i}`, title: `Gz ${i}`, categoryPath: ['Gz'], price: { amount: i, currency: 'EUR' } }),
+      JSON.stringify({
+        id: `gz-${i}`,
+        title: `Gz ${i}`,
+        categoryPath: ['Gz'],
+        price: { amount: i, currency: 'EUR' },
+      }),
     );
     const file = writeTemp(`items-${database.name}.jsonl.gz`, gzipSync(`${rows.join('\n')}\n`));
     const before = await countRows(ctx, 'items');
     const progress: number[] = [];
-    const summary = await importFile(ctx, { kind: 'items', file, batchSize: 7, onProgress: (p) => progress.push(p.rows) });
+    const summary = await importFile(ctx, {
+      kind: 'items',
+      file,
+      batchSize: 7,
+      onProgress: (p) => progress.push(p.rows),
+    });
     expect(summary).toMatchObject({ linesDone: 30, rowsOk: 30, rowsRejected: 0 });
     expect(await countRows(ctx, 'items')).toBe(before + 30);
     expect(progress.at(-1)).toBe(30);

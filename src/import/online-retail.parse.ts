@@ -48,7 +48,9 @@ export function itemIdOf(stockCode: string): string {
 
 /** `2010-12-01 08:26:00` is UK local time; it is read as UTC (see docs/importing.md). */
 function parseInvoiceDate(value: string): number {
-  return /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?$/.test(value) ? Date.parse(`${value.replace(' ', 'T')}Z`) : Number.NaN;
+  return /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?$/.test(value)
+    ? Date.parse(`${value.replace(' ', 'T')}Z`)
+    : Number.NaN;
 }
 
 /** One CSV row: skipped (no customer), rejected (with reasons) or usable. */
@@ -62,7 +64,8 @@ export function parseRetailRow(value: Record<string, unknown>): Parsed {
   const unitPrice = Number(text(value.UnitPrice));
   const occurredAt = parseInvoiceDate(text(value.InvoiceDate));
   if (!/^\d+(\.0+)?$/.test(customer)) errors.push(`CustomerID: not a number (${customer})`);
-  if (!/^C?\d{1,20}$/.test(invoiceNo)) errors.push(`InvoiceNo: not an invoice or cancellation number (${invoiceNo})`);
+  if (!/^C?\d{1,20}$/.test(invoiceNo))
+    errors.push(`InvoiceNo: not an invoice or cancellation number (${invoiceNo})`);
   if (itemId === '') errors.push('StockCode: empty');
   if (!Number.isInteger(quantity) || text(value.Quantity) === '') errors.push('Quantity: not an integer');
   if (!Number.isFinite(unitPrice) || unitPrice < 0 || text(value.UnitPrice) === '') {
@@ -94,7 +97,11 @@ function addRow(day: RetailDay, row: RetailRow, line: number): void {
   const item = day.items.get(row.itemId);
   // The most recent price wins; a later row at the same minute counts as more recent.
   if (!item || row.occurredAt >= item.seenAt) {
-    day.items.set(row.itemId, { title: row.title, pricePence: Math.round(row.unitPrice * 100), seenAt: row.occurredAt });
+    day.items.set(row.itemId, {
+      title: row.title,
+      pricePence: Math.round(row.unitPrice * 100),
+      seenAt: row.occurredAt,
+    });
   }
   let invoice = day.invoices.get(row.invoiceNo);
   if (!invoice) {

@@ -7,12 +7,15 @@ import { listMemberEvents } from '../modules/events/index.ts';
 import { getItem } from '../modules/items/index.ts';
 import { getMemberById } from '../modules/members/index.ts';
 import { createTestContext, type TestContext, testDatabases } from '../testing/test-context.ts';
-import { importOnlineRetail, retailFiles } from './online-retail.ts';
 import { itemIdOf, parseRetailRow } from './online-retail.parse.ts';
+import { importOnlineRetail, retailFiles } from './online-retail.ts';
 
 const datasets = process.env.MEMBRAIN_DATASETS;
 const byDay = datasets ? join(datasets, 'online-retail', 'by-day') : '';
-if (!datasets) console.log('online-retail.test.ts: MEMBRAIN_DATASETS is not set; the Online Retail import tests are skipped.');
+if (!datasets)
+  console.log(
+    'online-retail.test.ts: MEMBRAIN_DATASETS is not set; the Online Retail import tests are skipped.',
+  );
 
 describe('parseRetailRow', () => {
   const row = {
@@ -44,8 +47,20 @@ describe('parseRetailRow', () => {
 
   it('skips rows without a customer and rejects unreadable ones with every reason', () => {
     expect(parseRetailRow({ ...row, CustomerID: '' })).toEqual({ kind: 'skip' });
-    const bad = parseRetailRow({ ...row, Quantity: '1.5', UnitPrice: '-11062.06', InvoiceDate: '01/12/2010 09:41' });
-    expect(bad).toEqual({ kind: 'reject', errors: [expect.stringMatching(/^Quantity/), expect.stringMatching(/^UnitPrice/), expect.stringMatching(/^InvoiceDate/)] });
+    const bad = parseRetailRow({
+      ...row,
+      Quantity: '1.5',
+      UnitPrice: '-11062.06',
+      InvoiceDate: '01/12/2010 09:41',
+    });
+    expect(bad).toEqual({
+      kind: 'reject',
+      errors: [
+        expect.stringMatching(/^Quantity/),
+        expect.stringMatching(/^UnitPrice/),
+        expect.stringMatching(/^InvoiceDate/),
+      ],
+    });
   });
 });
 
@@ -83,7 +98,11 @@ describe.skipIf(!datasets).each(testDatabases())('UCI Online Retail import on %s
 
   it('imports three by-day files into members, items, orders and refunds', async () => {
     const files = retailFiles(byDay, 3);
-    expect(files.map((f) => f.slice(-17))).toEqual(['2010-12-01.csv.gz', '2010-12-02.csv.gz', '2010-12-03.csv.gz']);
+    expect(files.map((f) => f.slice(-17))).toEqual([
+      '2010-12-01.csv.gz',
+      '2010-12-02.csv.gz',
+      '2010-12-03.csv.gz',
+    ]);
     const expected = expectedCounts(files);
     const summary = await importOnlineRetail(ctx, byDay, { limit: 3 });
     expect(summary).toMatchObject({
@@ -109,17 +128,33 @@ describe.skipIf(!datasets).each(testDatabases())('UCI Online Retail import on %s
       amount: { amount: 13912, currency: 'GBP' },
       properties: { lines: 7, quantity: 40 },
     });
-    expect(await getItem(ctx, '85123A')).toMatchObject({ categoryPath: ['Online Retail'], price: { currency: 'GBP' } });
+    expect(await getItem(ctx, '85123A')).toMatchObject({
+      categoryPath: ['Online Retail'],
+      price: { currency: 'GBP' },
+    });
   });
 
   it('does nothing on a rerun, and a forced rerun stores no duplicates', async () => {
     const count = async () =>
-      Number((await ctx.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await ctx.db
+            .selectFrom('events')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
     const again = await importOnlineRetail(ctx, byDay, { limit: 3 });
     expect(again).toMatchObject({ filesAlreadyImported: 3, orders: 0, membersCreated: 0 });
     const forced = await importOnlineRetail(ctx, byDay, { limit: 3, restart: true });
-    expect(forced).toMatchObject({ filesAlreadyImported: 0, orders: 0, refunds: 0, membersCreated: 0, itemsCreated: 0 });
+    expect(forced).toMatchObject({
+      filesAlreadyImported: 0,
+      orders: 0,
+      refunds: 0,
+      membersCreated: 0,
+      itemsCreated: 0,
+    });
     expect(forced.duplicateEvents).toBe(before);
     expect(await count()).toBe(before);
   });

@@ -102,13 +102,22 @@ interface DayOutcome {
 }
 
 /** Orders and refunds go in separately, so each count is of events really stored (not duplicates). */
-async function writeEvents(ctx: AppContext, trx: Database, day: RetailDay, outcome: DayOutcome): Promise<void> {
+async function writeEvents(
+  ctx: AppContext,
+  trx: Database,
+  day: RetailDay,
+  outcome: DayOutcome,
+): Promise<void> {
   const invoices = [...day.invoices.values()];
   for (const cancelled of [false, true]) {
     const group = invoices.filter((invoice) => invoice.cancelled === cancelled);
     for (let start = 0; start < group.length; start += EVENT_CHUNK) {
       const chunk = group.slice(start, start + EVENT_CHUNK);
-      const result = await ingestEvents(ctx, chunk.map(invoiceEvent), { db: trx, mode: 'lenient', autoCreateMembers: false });
+      const result = await ingestEvents(ctx, chunk.map(invoiceEvent), {
+        db: trx,
+        mode: 'lenient',
+        autoCreateMembers: false,
+      });
       for (const r of result.rejected) {
         outcome.rejects.push({ line: (chunk[r.index] as RetailInvoice).firstLine, errors: [r.message] });
       }

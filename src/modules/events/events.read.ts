@@ -10,7 +10,8 @@ const iso = (ms: number): string => new Date(Number(ms)).toISOString();
 /** Maps a stored row to the API shape: ISO times, money objects, context grouped. */
 export function rowToEvent(row: EventRow): EventDto {
   const currency = row.currency ?? '';
-  const hasContext = row.ip !== null || row.deviceId !== null || row.userAgent !== null || row.channel !== null;
+  const hasContext =
+    row.ip !== null || row.deviceId !== null || row.userAgent !== null || row.channel !== null;
   return {
     id: row.id,
     type: row.type,

@@ -34,7 +34,10 @@ export async function findEventHashes(db: Database, ids: readonly string[]): Pro
 }
 
 /** Multi-row inserts that skip ids already present; returns how many rows were really inserted. */
-export async function insertEventRows(db: Database, rows: readonly Insertable<EventsTable>[]): Promise<number> {
+export async function insertEventRows(
+  db: Database,
+  rows: readonly Insertable<EventsTable>[],
+): Promise<number> {
   let inserted = 0;
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
     const result = await db

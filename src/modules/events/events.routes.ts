@@ -6,7 +6,12 @@ import { requireMemberAccess, requireScope } from '../../http/authenticate.ts';
 import { storeIdSchema } from '../items/index.ts';
 import { listMemberEvents } from './events.read.ts';
 import { type IngestEventsResult, ingestEvents } from './events.service.ts';
-import { eventDtoSchema, eventsBodySchema, ingestResultSchema, memberEventsQuerySchema } from './events.types.ts';
+import {
+  eventDtoSchema,
+  eventsBodySchema,
+  ingestResultSchema,
+  memberEventsQuerySchema,
+} from './events.types.ts';
 
 const memberParams = z.object({ id: storeIdSchema });
 
@@ -40,7 +45,8 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['events'],
-          summary: 'Record one event or a batch of up to 1,000, all or nothing; repeated ids are acknowledged',
+          summary:
+            'Record one event or a batch of up to 1,000, all or nothing; repeated ids are acknowledged',
           body: eventsBodySchema,
           response: { 200: ingestResultSchema },
         },

@@ -58,9 +58,19 @@ class Triage {
   constructor(readonly strict: boolean) {}
 
   /** Drops the candidates named in `findings`, or throws `definition` listing them all. */
-  settle(candidates: Candidate[], findings: Finding[], definition: ErrorDefinition, message?: string): Candidate[] {
+  settle(
+    candidates: Candidate[],
+    findings: Finding[],
+    definition: ErrorDefinition,
+    message?: string,
+  ): Candidate[] {
     if (findings.length === 0) return candidates;
-    if (this.strict) throw appError(definition, message, findings.map((f) => f.detail));
+    if (this.strict)
+      throw appError(
+        definition,
+        message,
+        findings.map((f) => f.detail),
+      );
     for (const f of findings) this.rejected.push({ index: f.index, message: f.detail.message });
     const dropped = new Set(findings.map((f) => f.index));
     return candidates.filter((c) => !dropped.has(c.index));
@@ -75,7 +85,11 @@ export function eventContentHash(event: NormalisedEvent): string {
 
 function normalise(parsed: ReturnType<typeof eventSchema.parse>): NormalisedEvent {
   const { occurredAt, context, properties, ...rest } = parsed;
-  const event: NormalisedEvent = { ...rest, type: parsed.type as EventType, occurredAt: Date.parse(occurredAt) };
+  const event: NormalisedEvent = {
+    ...rest,
+    type: parsed.type as EventType,
+    occurredAt: Date.parse(occurredAt),
+  };
   // Empty objects carry nothing; dropping them keeps `{}` and "absent" the same event.
   if (context && Object.keys(context).length > 0) event.context = context;
   if (properties && Object.keys(properties).length > 0) event.properties = properties;
@@ -86,7 +100,10 @@ function normalise(parsed: ReturnType<typeof eventSchema.parse>): NormalisedEven
  * Every issue of a bad event. zod skips the type rules when a field aborted parsing (a float
  * amount, say), so they are checked on the raw object as well, to list every problem at once.
  */
-function eventIssues(input: unknown, issues: readonly z.core.$ZodIssue[]): { path: string; message: string }[] {
+function eventIssues(
+  input: unknown,
+  issues: readonly z.core.$ZodIssue[],
+): { path: string; message: string }[] {
   const found = issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return found;
   for (const [path, message] of typeRuleViolations(input as Record<string, unknown>)) {
@@ -107,11 +124,20 @@ function validate(raw: readonly unknown[], prefix: string, triage: Triage): Cand
     }
     const base = prefix === '' ? [] : [prefix, String(index)];
     for (const { path, message } of eventIssues(input, parsed.error.issues)) {
-      findings.push({ index, detail: { path: [...base, path].filter(Boolean).join('.') || '(body)', message } });
+      findings.push({
+        index,
+        detail: { path: [...base, path].filter(Boolean).join('.') || '(body)', message },
+      });
     }
   });
-  if (findings.length > 0 && triage.strict) throw appError(Errors.VALIDATION_FAILED, undefined, findings.map((f) => f.detail));
-  for (const f of findings) triage.rejected.push({ index: f.index, message: `${f.detail.path}: ${f.detail.message}` });
+  if (findings.length > 0 && triage.strict)
+    throw appError(
+      Errors.VALIDATION_FAILED,
+      undefined,
+      findings.map((f) => f.detail),
+    );
+  for (const f of findings)
+    triage.rejected.push({ index: f.index, message: `${f.detail.path}: ${f.detail.message}` });
   return candidates;
 }
 
@@ -126,7 +152,10 @@ function checkBatchDuplicates(candidates: Candidate[], prefix: string, triage: T
     else if (!triage.strict && seen.hash === c.hash) repeats.add(c.index);
     else {
       const path = prefix === '' ? 'id' : `${prefix}.${c.index}.id`;
-      findings.push({ index: c.index, detail: { path, id: c.event.id, message: `id repeats event ${seen.index}` } });
+      findings.push({
+        index: c.index,
+        detail: { path, id: c.event.id, message: `id repeats event ${seen.index}` },
+      });
     }
   }
   triage.duplicates += repeats.size;
@@ -143,7 +172,12 @@ function checkFuture(ctx: AppContext, candidates: Candidate[], triage: Triage): 
       index: c.index,
       detail: { index: c.index, id: c.event.id, message: `occurredAt is more than ${skew} s ahead of now` },
     }));
-  return triage.settle(candidates, findings, Errors.EVENT_IN_FUTURE, `occurredAt is more than ${skew} s ahead of now`);
+  return triage.settle(
+    candidates,
+    findings,
+    Errors.EVENT_IN_FUTURE,
+    `occurredAt is more than ${skew} s ahead of now`,
+  );
 }
 
 async function checkMembers(
@@ -157,7 +191,8 @@ async function checkMembers(
   const live = await findLiveMemberIds(db, ids);
   const unknown = new Map<string, number[]>();
   for (const c of candidates) {
-    if (!live.has(c.event.memberId)) unknown.set(c.event.memberId, [...(unknown.get(c.event.memberId) ?? []), c.index]);
+    if (!live.has(c.event.memberId))
+      unknown.set(c.event.memberId, [...(unknown.get(c.event.memberId) ?? []), c.index]);
   }
   if (unknown.size === 0) return candidates;
   if (autoCreate) {
@@ -168,7 +203,10 @@ async function checkMembers(
     return candidates;
   }
   const findings = [...unknown].flatMap(([memberId, indexes]) =>
-    indexes.map((index) => ({ index, detail: { memberId, indexes, message: `member ${memberId} does not exist` } })),
+    indexes.map((index) => ({
+      index,
+      detail: { memberId, indexes, message: `member ${memberId} does not exist` },
+    })),
   );
   const details = [...unknown].map(([memberId, indexes]) => ({
     memberId,
@@ -180,7 +218,12 @@ async function checkMembers(
 }
 
 /** Already stored: the same content is a duplicate (acknowledged), other content a conflict. */
-async function checkStored(db: Database, candidates: Candidate[], prefix: string, triage: Triage): Promise<Candidate[]> {
+async function checkStored(
+  db: Database,
+  candidates: Candidate[],
+  prefix: string,
+  triage: Triage,
+): Promise<Candidate[]> {
   const stored = await findEventHashes(
     db,
     candidates.map((c) => c.event.id),
@@ -193,7 +236,10 @@ async function checkStored(db: Database, candidates: Candidate[], prefix: string
     else if (hash === c.hash) triage.duplicates += 1;
     else {
       const path = prefix === '' ? 'id' : `${prefix}.${c.index}.id`;
-      findings.push({ index: c.index, detail: { path, id: c.event.id, message: 'stored with different content' } });
+      findings.push({
+        index: c.index,
+        detail: { path, id: c.event.id, message: 'stored with different content' },
+      });
     }
   }
   return triage.settle(fresh, findings, Errors.EVENT_ID_CONFLICT);
@@ -225,7 +271,12 @@ function toRow(c: Candidate, receivedAt: number): Insertable<EventsTable> {
 }
 
 /** Inserts; when a concurrent writer stored some ids first, their hashes decide duplicate or conflict. */
-async function insertFresh(ctx: AppContext, db: Database, fresh: Candidate[], triage: Triage): Promise<number> {
+async function insertFresh(
+  ctx: AppContext,
+  db: Database,
+  fresh: Candidate[],
+  triage: Triage,
+): Promise<number> {
   const now = ctx.clock.now();
   const inserted = await insertEventRows(
     db,
@@ -239,7 +290,11 @@ async function insertFresh(ctx: AppContext, db: Database, fresh: Candidate[], tr
   const raced = fresh.length - inserted;
   const conflicts = fresh.filter((c) => stored.get(c.event.id) !== c.hash);
   if (conflicts.length > 0) {
-    const details = conflicts.map((c) => ({ index: c.index, id: c.event.id, message: 'stored concurrently with different content' }));
+    const details = conflicts.map((c) => ({
+      index: c.index,
+      id: c.event.id,
+      message: 'stored concurrently with different content',
+    }));
     throw appError(Errors.EVENT_ID_CONFLICT, undefined, details);
   }
   triage.duplicates += raced;
@@ -268,6 +323,15 @@ export async function ingestEvents(
     const fresh = await checkStored(db, known, prefix, triage);
     return fresh.length === 0 ? 0 : insertFresh(ctx, db, fresh, triage);
   };
-  const accepted = candidates.length === 0 ? 0 : options.db ? await write(options.db) : await ctx.db.transaction().execute(write);
-  return { accepted, duplicates: triage.duplicates, rejected: triage.rejected.sort((a, b) => a.index - b.index) };
+  const accepted =
+    candidates.length === 0
+      ? 0
+      : options.db
+        ? await write(options.db)
+        : await ctx.db.transaction().execute(write);
+  return {
+    accepted,
+    duplicates: triage.duplicates,
+    rejected: triage.rejected.sort((a, b) => a.index - b.index),
+  };
 }

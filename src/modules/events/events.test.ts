@@ -12,11 +12,24 @@ const at = (offsetSeconds: number) => new Date(NOW + offsetSeconds * 1000).toISO
 let serial = 0;
 function view(overrides: Record<string, unknown> = {}) {
   serial += 1;
-  return { id: `ev-${serial}`, type: 'view', memberId: 'm-1', itemId: 'sku-1', occurredAt: at(-serial), ...overrides };
+  return {
+    id: `ev-${serial}`,
+    type: 'view',
+    memberId: 'm-1',
+    itemId: 'sku-1',
+    occurredAt: at(-serial),
+    ...overrides,
+  };
 }
 
 function paid(overrides: Record<string, unknown> = {}) {
-  return view({ type: 'order_paid', itemId: undefined, orderId: 'o-1', amount: { amount: 25900, currency: 'CNY' }, ...overrides });
+  return view({
+    type: 'order_paid',
+    itemId: undefined,
+    orderId: 'o-1',
+    amount: { amount: 25900, currency: 'CNY' },
+    ...overrides,
+  });
 }
 
 async function createMembers(ctx: TestContext, ids: string[]): Promise<void> {
@@ -26,7 +39,10 @@ async function createMembers(ctx: TestContext, ids: string[]): Promise<void> {
 }
 
 async function countEvents(ctx: TestContext): Promise<number> {
-  const row = await ctx.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await ctx.db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -87,7 +103,9 @@ describe.each(testDatabases())('events on %s', (database) => {
     });
 
     it('accepts an occurredAt inside the allowed clock skew and any past date', async () => {
-      const res = await post({ events: [view({ occurredAt: at(240) }), view({ occurredAt: '2010-12-01T08:26:00Z' })] });
+      const res = await post({
+        events: [view({ occurredAt: at(240) }), view({ occurredAt: '2010-12-01T08:26:00Z' })],
+      });
       expect(res.json()).toEqual({ accepted: 2, duplicates: 0 });
     });
 
@@ -179,7 +197,12 @@ describe.each(testDatabases())('events on %s', (database) => {
     });
 
     it('answers a batch of 1,001 events with 413 EVENT_BATCH_TOO_LARGE', async () => {
-      const events = Array.from({ length: 1001 }, (_, i) => ({ id: `big-${i}`, type: 'login', memberId: 'm-1', occurredAt: at(-1) }));
+      const events = Array.from({ length: 1001 }, (_, i) => ({
+        id: `big-${i}`,
+        type: 'login',
+        memberId: 'm-1',
+        occurredAt: at(-1),
+      }));
       const res = await post({ events });
       expect(res.statusCode).toBe(413);
       expect(res.json().error.code).toBe('EVENT_BATCH_TOO_LARGE');
@@ -197,7 +220,9 @@ describe.each(testDatabases())('events on %s', (database) => {
 
     it('refuses events dated beyond the allowed skew with 422 listing them', async () => {
       const before = await countEvents(ctx);
-      const res = await post({ events: [view(), view({ occurredAt: at(301) }), view({ occurredAt: at(86_400) })] });
+      const res = await post({
+        events: [view(), view({ occurredAt: at(301) }), view({ occurredAt: at(86_400) })],
+      });
       expect(res.statusCode).toBe(422);
       expect(res.json().error.code).toBe('EVENT_IN_FUTURE');
       expect(res.json().error.details.map((d: { index: number }) => d.index)).toEqual([1, 2]);
@@ -206,7 +231,12 @@ describe.each(testDatabases())('events on %s', (database) => {
 
     it('refuses unknown members with 422 listing each and their events, writing nothing', async () => {
       const before = await countEvents(ctx);
-      const events = [view(), view({ memberId: 'ghost-a' }), view({ memberId: 'ghost-b' }), view({ memberId: 'ghost-a' })];
+      const events = [
+        view(),
+        view({ memberId: 'ghost-a' }),
+        view({ memberId: 'ghost-b' }),
+        view({ memberId: 'ghost-a' }),
+      ];
       const res = await post({ events });
       expect(res.statusCode).toBe(422);
       expect(res.json().error.code).toBe('EVENT_UNKNOWN_MEMBERS');
@@ -230,9 +260,15 @@ describe.each(testDatabases())('events on %s', (database) => {
     });
 
     it('needs events:write to post, and members may not post', async () => {
-      expect((await app.inject({ method: 'POST', url: '/v1/events', headers: reader, payload: view() })).statusCode).toBe(403);
+      expect(
+        (await app.inject({ method: 'POST', url: '/v1/events', headers: reader, payload: view() }))
+          .statusCode,
+      ).toBe(403);
       const member = bearer(await memberToken(ctx, 'm-1'));
-      expect((await app.inject({ method: 'POST', url: '/v1/events', headers: member, payload: view() })).statusCode).toBe(403);
+      expect(
+        (await app.inject({ method: 'POST', url: '/v1/events', headers: member, payload: view() }))
+          .statusCode,
+      ).toBe(403);
     });
   });
 
@@ -253,7 +289,11 @@ describe.each(testDatabases())('events on %s', (database) => {
       let cursor: string | null = null;
       do {
         const query: string = cursor ? `&cursor=${cursor}` : '';
-        const res = await app.inject({ method: 'GET', url: `/v1/members/m-list/events?limit=2${query}`, headers: reader });
+        const res = await app.inject({
+          method: 'GET',
+          url: `/v1/members/m-list/events?limit=2${query}`,
+          headers: reader,
+        });
         expect(res.statusCode).toBe(200);
         seen.push(...res.json().data.map((e: { id: string }) => e.id));
         cursor = res.json().nextCursor;
@@ -262,7 +302,11 @@ describe.each(testDatabases())('events on %s', (database) => {
     });
 
     it('returns ISO times, money objects and context', async () => {
-      const res = await app.inject({ method: 'GET', url: '/v1/members/m-list/events?type=order_paid', headers: reader });
+      const res = await app.inject({
+        method: 'GET',
+        url: '/v1/members/m-list/events?type=order_paid',
+        headers: reader,
+      });
       expect(res.json().data).toEqual([
         expect.objectContaining({
           id: 'l-4',
@@ -292,7 +336,11 @@ describe.each(testDatabases())('events on %s', (database) => {
     it('answers 404 for an unknown member and 400 for a bad cursor', async () => {
       const unknown = await app.inject({ method: 'GET', url: '/v1/members/nobody/events', headers: reader });
       expect(unknown.statusCode).toBe(404);
-      const bad = await app.inject({ method: 'GET', url: '/v1/members/m-list/events?cursor=abc', headers: reader });
+      const bad = await app.inject({
+        method: 'GET',
+        url: '/v1/members/m-list/events?cursor=abc',
+        headers: reader,
+      });
       expect(bad.statusCode).toBe(400);
       expect(bad.json().error.code).toBe('REQUEST_CURSOR_INVALID');
     });
@@ -301,26 +349,41 @@ describe.each(testDatabases())('events on %s', (database) => {
   describe('with autoCreateMembers', () => {
     // The same database with the option switched on in config (a second PostgreSQL test schema
     // in one process would confuse Kysely's migrator, so the context is shared).
-    const autoContext = () => ({ ...ctx, config: { ...ctx.config, events: { ...ctx.config.events, autoCreateMembers: true } } });
+    const autoContext = () => ({
+      ...ctx,
+      config: { ...ctx.config, events: { ...ctx.config.events, autoCreateMembers: true } },
+    });
 
     it('creates bare members for unknown ids in the same write', async () => {
-      const result = await ingestEvents(autoContext(), [view({ memberId: 'new-1' }), view({ memberId: 'new-2' })]);
+      const result = await ingestEvents(autoContext(), [
+        view({ memberId: 'new-1' }),
+        view({ memberId: 'new-2' }),
+      ]);
       expect(result).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
       expect([...(await existingMemberIds(ctx.db, ['new-1', 'new-2']))].sort()).toEqual(['new-1', 'new-2']);
     });
 
     it('creates nothing when another check fails the batch', async () => {
       await ingestEvents(ctx, [view({ id: 'fixed', memberId: 'm-1' })]);
-      const conflicting = [view({ memberId: 'new-3' }), view({ id: 'fixed', memberId: 'm-1', itemId: 'other' })];
-      await expect(ingestEvents(autoContext(), conflicting)).rejects.toMatchObject({ code: 'EVENT_ID_CONFLICT' });
+      const conflicting = [
+        view({ memberId: 'new-3' }),
+        view({ id: 'fixed', memberId: 'm-1', itemId: 'other' }),
+      ];
+      await expect(ingestEvents(autoContext(), conflicting)).rejects.toMatchObject({
+        code: 'EVENT_ID_CONFLICT',
+      });
       expect((await existingMemberIds(ctx.db, ['new-3'])).size).toBe(0);
     });
 
     it('the per-call option overrides the configuration', async () => {
-      await expect(ingestEvents(autoContext(), [view({ memberId: 'new-4' })], { autoCreateMembers: false })).rejects.toMatchObject({
+      await expect(
+        ingestEvents(autoContext(), [view({ memberId: 'new-4' })], { autoCreateMembers: false }),
+      ).rejects.toMatchObject({
         code: 'EVENT_UNKNOWN_MEMBERS',
       });
-      expect((await ingestEvents(ctx, [view({ memberId: 'new-5' })], { autoCreateMembers: true })).accepted).toBe(1);
+      expect(
+        (await ingestEvents(ctx, [view({ memberId: 'new-5' })], { autoCreateMembers: true })).accepted,
+      ).toBe(1);
     });
   });
 });

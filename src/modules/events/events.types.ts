@@ -92,7 +92,10 @@ export const eventSchema = eventObjectSchema.superRefine(
     }
   },
   // Run even when other fields are bad, so one reply lists every problem of the event.
-  { when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value) },
+  {
+    when: (payload) =>
+      typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
+  },
 );
 
 export type EventInput = z.input<typeof eventSchema>;

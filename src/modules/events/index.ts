@@ -1,5 +1,5 @@
-export { eventRoutes } from './events.routes.ts';
 export { listMemberEvents, rowToEvent } from './events.read.ts';
+export { eventRoutes } from './events.routes.ts';
 export {
   type EventReject,
   eventContentHash,

@@ -3,7 +3,13 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { requireScope } from '../../http/authenticate.ts';
 import { getItem, listItems, saveItems } from './items.service.ts';
-import { itemBatchSchema, itemDtoSchema, itemFieldsSchema, itemListQuerySchema, storeIdSchema } from './items.types.ts';
+import {
+  itemBatchSchema,
+  itemDtoSchema,
+  itemFieldsSchema,
+  itemListQuerySchema,
+  storeIdSchema,
+} from './items.types.ts';
 
 const idParams = z.object({ id: storeIdSchema });
 const batchResultSchema = z.object({ created: z.number().int(), updated: z.number().int() });

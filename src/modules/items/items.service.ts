@@ -66,7 +66,11 @@ export function rowToItem(row: ItemRow): ItemDto {
  * Writes already-validated items (unique ids) with the caller's transaction; the importer and
  * the routes share it.
  */
-export async function saveItems(ctx: AppContext, db: Database, items: readonly ItemRecord[]): Promise<UpsertItemsResult> {
+export async function saveItems(
+  ctx: AppContext,
+  db: Database,
+  items: readonly ItemRecord[],
+): Promise<UpsertItemsResult> {
   if (items.length === 0) return { created: 0, updated: 0 };
   const existing = await findExistingItemIds(
     db,

@@ -37,7 +37,12 @@ describe.each(testDatabases())('items on %s', (database) => {
 
   describe('happy path', () => {
     it('creates an item with 201, replaces it with 200 and keeps createdAt', async () => {
-      const created = await app.inject({ method: 'PUT', url: '/v1/items/tea-1', headers: writer, payload: tea });
+      const created = await app.inject({
+        method: 'PUT',
+        url: '/v1/items/tea-1',
+        headers: writer,
+        payload: tea,
+      });
       expect(created.statusCode).toBe(201);
       expect(created.json()).toMatchObject({
         id: 'tea-1',
@@ -93,14 +98,30 @@ describe.each(testDatabases())('items on %s', (database) => {
     it('lists items by category, brand and stock with a cursor', async () => {
       await upsertItems(
         ctx,
-        Array.from({ length: 5 }, (_, i) => ({ ...batchItem(`list-${i}`), categoryPath: ['Garden', 'Tools'], brand: i % 2 ? 'Odd' : 'Even' })),
+        Array.from({ length: 5 }, (_, i) => ({
+          ...batchItem(`list-${i}`),
+          categoryPath: ['Garden', 'Tools'],
+          brand: i % 2 ? 'Odd' : 'Even',
+        })),
       );
-      const page1 = await app.inject({ method: 'GET', url: '/v1/items?category=Garden&limit=2', headers: reader });
+      const page1 = await app.inject({
+        method: 'GET',
+        url: '/v1/items?category=Garden&limit=2',
+        headers: reader,
+      });
       expect(page1.json().data.map((i: { id: string }) => i.id)).toEqual(['list-0', 'list-1']);
       const cursor = page1.json().nextCursor as string;
-      const page2 = await app.inject({ method: 'GET', url: `/v1/items?category=Garden&limit=2&cursor=${cursor}`, headers: reader });
+      const page2 = await app.inject({
+        method: 'GET',
+        url: `/v1/items?category=Garden&limit=2&cursor=${cursor}`,
+        headers: reader,
+      });
       expect(page2.json().data.map((i: { id: string }) => i.id)).toEqual(['list-2', 'list-3']);
-      const odd = await app.inject({ method: 'GET', url: '/v1/items?category=Garden&brand=Odd', headers: reader });
+      const odd = await app.inject({
+        method: 'GET',
+        url: '/v1/items?category=Garden&brand=Odd',
+        headers: reader,
+      });
       expect(odd.json().data.map((i: { id: string }) => i.id)).toEqual(['list-1', 'list-3']);
       expect(odd.json().nextCursor).toBeNull();
       const outOfStock = await app.inject({ method: 'GET', url: '/v1/items?inStock=false', headers: reader });
@@ -126,17 +147,30 @@ describe.each(testDatabases())('items on %s', (database) => {
         headers: writer,
         payload: { ...tea, price: { amount: 1, currency: 'yuan' } },
       });
-      expect(currency.json().error.details).toContainEqual(expect.objectContaining({ path: 'price.currency' }));
+      expect(currency.json().error.details).toContainEqual(
+        expect.objectContaining({ path: 'price.currency' }),
+      );
     });
 
     it('lists every bad field of a batch and writes nothing', async () => {
-      const items = [batchItem('ok-1'), { ...batchItem('ok-2'), price: { amount: -5, currency: 'CNY' } }, batchItem('ok-3')];
+      const items = [
+        batchItem('ok-1'),
+        { ...batchItem('ok-2'), price: { amount: -5, currency: 'CNY' } },
+        batchItem('ok-3'),
+      ];
       (items[2] as Record<string, unknown>).categoryPath = [];
       (items[0] as Record<string, unknown>).colour = 'red';
-      const res = await app.inject({ method: 'POST', url: '/v1/items/batch', headers: writer, payload: { items } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/items/batch',
+        headers: writer,
+        payload: { items },
+      });
       expect(res.statusCode).toBe(400);
       const paths = res.json().error.details.map((d: { path: string }) => d.path);
-      expect(paths).toEqual(expect.arrayContaining(['items.0', 'items.1.price.amount', 'items.2.categoryPath']));
+      expect(paths).toEqual(
+        expect.arrayContaining(['items.0', 'items.1.price.amount', 'items.2.categoryPath']),
+      );
       const none = await app.inject({ method: 'GET', url: '/v1/items/ok-1', headers: reader });
       expect(none.statusCode).toBe(404);
     });
@@ -150,11 +184,18 @@ describe.each(testDatabases())('items on %s', (database) => {
       });
       expect(res.statusCode).toBe(400);
       expect(res.json().error.details).toContainEqual(expect.objectContaining({ path: 'items.2.id' }));
-      expect((await app.inject({ method: 'GET', url: '/v1/items/other', headers: reader })).statusCode).toBe(404);
+      expect((await app.inject({ method: 'GET', url: '/v1/items/other', headers: reader })).statusCode).toBe(
+        404,
+      );
     });
 
     it('refuses bad ids, over-long titles and too-deep category paths', async () => {
-      const badId = await app.inject({ method: 'PUT', url: '/v1/items/has%20space', headers: writer, payload: tea });
+      const badId = await app.inject({
+        method: 'PUT',
+        url: '/v1/items/has%20space',
+        headers: writer,
+        payload: tea,
+      });
       expect(badId.statusCode).toBe(400);
       const res = await app.inject({
         method: 'PUT',
@@ -178,7 +219,9 @@ describe.each(testDatabases())('items on %s', (database) => {
         code: 'VALIDATION_FAILED',
         details: [expect.objectContaining({ path: 'items.1.price.amount' })],
       });
-      expect((await app.inject({ method: 'GET', url: '/v1/items/svc-1', headers: reader })).statusCode).toBe(404);
+      expect((await app.inject({ method: 'GET', url: '/v1/items/svc-1', headers: reader })).statusCode).toBe(
+        404,
+      );
     });
   });
 });

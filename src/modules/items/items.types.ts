@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { STORE_ID_PATTERN } from '../../lib/ids.ts';
 
 /** The store's own id for an item (or a member, or an event): 1–64 of `[A-Za-z0-9_.:-]`. */
-export const storeIdSchema = z.string().regex(STORE_ID_PATTERN, 'must be 1–64 characters of A–Z a–z 0–9 _ . : -');
+export const storeIdSchema = z
+  .string()
+  .regex(STORE_ID_PATTERN, 'must be 1–64 characters of A–Z a–z 0–9 _ . : -');
 
 /** Money as integer minor units plus an ISO 4217 currency: `{ amount: 12999, currency: 'CNY' }`. */
 export const moneySchema = z.strictObject({
@@ -79,7 +81,12 @@ export const itemBatchSchema = z.strictObject({
       items.forEach((item, index) => {
         const first = firstIndex.get(item.id);
         if (first === undefined) firstIndex.set(item.id, index);
-        else ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate id; also at items.${first}.id` });
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'id'],
+            message: `duplicate id; also at items.${first}.id`,
+          });
       });
     }),
 });
