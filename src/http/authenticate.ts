@@ -5,6 +5,7 @@ import { appError, Errors } from '../errors.ts';
 import { hashApiKeySecret } from '../modules/apikeys/apikey-secret.ts';
 import { findApiKeyByHash, touchApiKey } from '../modules/apikeys/apikeys.repository.ts';
 import { findOperatorById } from '../modules/operators/operators.repository.ts';
+import { passwordStamp } from '../modules/operators/password-stamp.ts';
 import { verifyToken } from './jwt.ts';
 import type { Principal } from './principal.ts';
 import { isScope, OPERATOR_ROLES, type OperatorRole, ROLE_SCOPES, SCOPES, type Scope } from './scopes.ts';
@@ -51,6 +52,9 @@ export function createAuthenticator(ctx: AppContext) {
     // Re-read the operator so a disabled account or a changed role takes effect at once.
     const operator = await findOperatorById(ctx.db, operatorToken.sub);
     if (!operator || operator.disabled) throw appError(Errors.AUTH_INVALID_TOKEN, 'The operator is disabled');
+    if (operatorToken.claims.pwd !== passwordStamp(operator.passwordHash)) {
+      throw appError(Errors.AUTH_INVALID_TOKEN, 'The password was changed; sign in again');
+    }
     const role = operator.role as OperatorRole;
     if (!OPERATOR_ROLES.includes(role)) throw appError(Errors.AUTH_INVALID_TOKEN);
     return { kind: 'operator', id: operator.id, username: operator.username, role, scopes: new Set(ROLE_SCOPES[role]) };

@@ -5,6 +5,7 @@ import { newId } from '../lib/ids.ts';
 import { apiKeyPrefix, generateApiKeySecret, hashApiKeySecret } from '../modules/apikeys/apikey-secret.ts';
 import { insertApiKey } from '../modules/apikeys/apikeys.repository.ts';
 import { insertOperator } from '../modules/operators/operators.repository.ts';
+import { passwordStamp } from '../modules/operators/password-stamp.ts';
 
 /** `{ authorization: 'Bearer …' }` for app.inject(). */
 export function bearer(token: string): { authorization: string } {
@@ -25,7 +26,9 @@ export async function operatorToken(ctx: AppContext, role: OperatorRole): Promis
     updatedAt: now,
     lastLoginAt: null,
   });
-  const token = await signToken(ctx.crypto.operatorJwtKey, 'operator', id, 3600, now);
+  const token = await signToken(ctx.crypto.operatorJwtKey, 'operator', id, 3600, now, {
+    pwd: passwordStamp('not-a-login'),
+  });
   return { id, token };
 }
 

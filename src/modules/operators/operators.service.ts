@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import { AppError, appError, Errors } from '../../errors.ts';
 import { signToken } from '../../http/jwt.ts';
+import { passwordStamp } from './password-stamp.ts';
 import { decodeCursor, toPage } from '../../http/pagination.ts';
 import type { OperatorRole } from '../../http/scopes.ts';
 import { newId } from '../../lib/ids.ts';
@@ -124,9 +125,13 @@ export async function loginOperator(
   const now = ctx.clock.now();
   await recordSuccessfulLogin(ctx, row, credentials.password, now);
   // The role is not put in the token: every request re-reads it, so changes apply at once.
+  // The password stamp is taken after the login, which may have upgraded the hash.
+  const current = (await findOperatorById(ctx.db, row.id)) ?? row;
   const ttl = ctx.config.auth.operatorTokenTtlSeconds;
   return {
-    token: await signToken(ctx.crypto.operatorJwtKey, 'operator', row.id, ttl, now),
+    token: await signToken(ctx.crypto.operatorJwtKey, 'operator', row.id, ttl, now, {
+      pwd: passwordStamp(current.passwordHash),
+    }),
     tokenType: 'Bearer',
     expiresIn: ttl,
     operator: { id: row.id, username: row.username, role: row.role as OperatorRole },

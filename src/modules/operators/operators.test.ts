@@ -153,6 +153,19 @@ describe.each(testDatabases())('operators on %s', (database) => {
       );
       expect((await call('GET', '/v1/operators/me', token)).statusCode).toBe(401);
     });
+
+    it('ends existing sessions when the password changes, and the new password works', async () => {
+      const op = await createOp('operator');
+      const token = ((await loginAs(op.username, STRONG)).json() as { token: string }).token;
+      const newPassword = 'another long password 2';
+      const patched = await call('PATCH', `/v1/operators/${op.id}`, adminToken, { password: newPassword });
+      expect(patched.statusCode).toBe(200);
+      const stale = await call('GET', '/v1/operators/me', token);
+      expect(stale.statusCode).toBe(401);
+      expect(errorCode(stale)).toBe('AUTH_INVALID_TOKEN');
+      const fresh = ((await loginAs(op.username, newPassword)).json() as { token: string }).token;
+      expect((await call('GET', '/v1/operators/me', fresh)).statusCode).toBe(200);
+    });
   });
 
   describe('management', () => {
