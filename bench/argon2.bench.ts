@@ -12,7 +12,12 @@ async function timeHash(memoryCost: number, timeCost: number): Promise<number> {
   const samples: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const started = performance.now();
-    await hash(`correct horse battery staple ${i}`, { algorithm: ARGON2ID, memoryCost, timeCost, parallelism: 1 });
+    await hash(`correct horse battery staple ${i}`, {
+      algorithm: ARGON2ID,
+      memoryCost,
+      timeCost,
+      parallelism: 1,
+    });
     samples.push(performance.now() - started);
   }
   return median(samples);
@@ -29,6 +34,12 @@ const rows = [];
 for (const s of settings) {
   const ms = await timeHash(s.memoryCost, s.timeCost);
   const isDefault = s.memoryCost === configured.memoryCost && s.timeCost === configured.timeCost;
-  rows.push({ memoryKiB: s.memoryCost, timeCost: s.timeCost, parallelism: 1, medianMs: Number(ms.toFixed(1)), default: isDefault ? 'yes' : '' });
+  rows.push({
+    memoryKiB: s.memoryCost,
+    timeCost: s.timeCost,
+    parallelism: 1,
+    medianMs: Number(ms.toFixed(1)),
+    default: isDefault ? 'yes' : '',
+  });
 }
 report('argon2', rows, { runsPerSetting: RUNS });

@@ -10,7 +10,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 async function load(url: string, headers: Record<string, string> = {}) {
   const result = await autocannon({ url, connections: 50, duration: DURATION_S, headers });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
@@ -50,11 +51,15 @@ const row = (name: string, runs: { rps: number; p50: number; p99: number }[]) =>
 });
 const bareRow = row('bare Fastify constant', bareRuns);
 const memberRow = row('GET /v1/members/{id}', memberRuns);
-report('member-read', [bareRow, { ...memberRow, ratio: Number((memberRow.reqPerSec / bareRow.reqPerSec).toFixed(3)) }], {
-  connections: 50,
-  durationSeconds: DURATION_S,
-  rounds: ROUNDS,
-});
+report(
+  'member-read',
+  [bareRow, { ...memberRow, ratio: Number((memberRow.reqPerSec / bareRow.reqPerSec).toFixed(3)) }],
+  {
+    connections: 50,
+    durationSeconds: DURATION_S,
+    rounds: ROUNDS,
+  },
+);
 await membrain.app.close();
 await membrain.ctx.close();
 await bare.app.close();

@@ -16,11 +16,17 @@ export function machine(): Record<string, string | number> {
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Prints a table and writes `bench/results/<name>.json` with the date and machine. */
-export function report(name: string, rows: Record<string, string | number>[], extra: Record<string, unknown> = {}): void {
+export function report(
+  name: string,
+  rows: Record<string, string | number>[],
+  extra: Record<string, unknown> = {},
+): void {
   console.table(rows);
   const dir = join(import.meta.dirname, '..', 'results');
   mkdirSync(dir, { recursive: true });

@@ -10,7 +10,12 @@ import { type AppContext, createContext } from '../../src/context.ts';
 export const BENCH_API_KEY = 'bench-key-0123456789abcdefghijklmnop';
 
 /** A Membrain server on a fresh SQLite file in a temp folder, listening on a free port. */
-export async function startBenchServer(): Promise<{ ctx: AppContext; app: FastifyInstance; url: string; dir: string }> {
+export async function startBenchServer(): Promise<{
+  ctx: AppContext;
+  app: FastifyInstance;
+  url: string;
+  dir: string;
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'membrain-bench-'));
   const config = loadConfig({
     env: {},

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { DemoAbuseLabelsTable } from '../demo/demo.table.ts';
 import type { ApiKeysTable } from '../modules/apikeys/apikeys.table.ts';
@@ -38,5 +39,11 @@ export interface DatabaseHandle {
   readonly sqlitePath: string | null;
   /** PostgreSQL: the schema tables live in (the configured one, else `public`); null for SQLite. */
   readonly schema: string | null;
+  /**
+   * SQLite: the connection under Kysely, for the few hot paths that reuse prepared statements
+   * (Kysely prepares every statement anew). Inside a Kysely transaction it is the same
+   * connection, so raw statements join that transaction. Null on PostgreSQL.
+   */
+  readonly sqlite: BetterSqlite3.Database | null;
   close(): Promise<void>;
 }

@@ -156,6 +156,8 @@ async function writeChunk(ctx: AppContext, job: ChunkJob): Promise<number> {
       job.eventsByType[event.type] = (job.eventsByType[event.type] ?? 0) + 1;
     }
   }
+  // Ids start with the event time: inserting in id order walks the primary key's pages once.
+  eventRows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   await ctx.db.transaction().execute(async (trx) => {
     await insertBatched(trx, ctx.dialect, 'members', memberRows);
     await insertBatched(trx, ctx.dialect, 'events', eventRows);

@@ -15,7 +15,7 @@ import {
   SURNAMES,
   USER_AGENTS,
 } from './people-data.ts';
-import { cumulativeOf, Rng } from './random.ts';
+import { cumulativeOf, Rng, streamSeed } from './random.ts';
 
 export type Channel = 'app' | 'web' | 'mini-program';
 
@@ -134,8 +134,8 @@ export function createMember(seed: number, index: number, window: MemberWindow, 
     cityIndex,
     region: city[0],
     name: person.name,
-    email: drawEmail(rng, person.local, uniqueNumber(index, emailDigits, seed & 0xffff), override.disposable === true),
-    phone: drawPhone(rng, uniqueNumber(index, 8, (seed >>> 3) & 0xfffff), override.disposable === true),
+    email: drawEmail(rng, person.local, uniqueNumber(index, emailDigits, streamSeed(seed, ['email'])), override.disposable === true),
+    phone: drawPhone(rng, uniqueNumber(index, 8, streamSeed(seed, ['phone'])), override.disposable === true),
     birthday: drawBirthday(rng, window.end),
     address: `${city[1]}市${rng.chance(0.5) ? city[3] : city[4]}${rng.pick(ROADS)}${rng.between(1, 999)}号${rng.between(1, 30)}栋${rng.between(1, 32)}0${rng.between(1, 6)}室`,
     devices,

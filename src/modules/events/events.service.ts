@@ -75,6 +75,7 @@ async function insertFresh(
   const inserted = await insertEventRows(
     db,
     fresh.map((c) => toRow(c, now)),
+    ctx.database.sqlite,
   );
   if (inserted === fresh.length) return inserted;
   const stored = await findEventHashes(

@@ -1,0 +1,140 @@
+// Event ingest: events/s through POST /v1/events (batches of 1,000, one client) and through the
+// service call ingestEvents(), each as a ratio to raw better-sqlite3 prepared inserts of the same
+// rows in one transaction, all in the same run on SQLite files. Aim: HTTP ratio >= 0.25.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { ingestEvents } from '../src/modules/events/index.ts';
+import { median, report } from './lib/report.ts';
+import { BENCH_API_KEY, startBenchServer } from './lib/server.ts';
+
+const BATCHES = Number(process.env.BENCH_BATCHES ?? 30);
+const BATCH = 1000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const MEMBERS = 1000;
+const TYPES = ['view', 'view', 'view', 'cart_add', 'favorite', 'order_paid'] as const;
+
+type BenchEvent = Record<string, unknown> & {
+  id: string;
+  type: string;
+  memberId: string;
+  occurredAt: string;
+};
+
+function makeBatch(tag: string, batch: number): BenchEvent[] {
+  const events: BenchEvent[] = [];
+  const base = Date.UTC(2026, 5, 1);
+  for (let i = 0; i < BATCH; i++) {
+    const n = batch * BATCH + i;
+    const type = TYPES[n % TYPES.length] as string;
+    const event: BenchEvent = {
+      id: `${tag}-${n}`,
+      type,
+      memberId: `m-${n % MEMBERS}`,
+      itemId: `sku-${(n * 7919) % 5000}`,
+      occurredAt: new Date(base + n * 1000).toISOString(),
+      context: { ip: `10.0.${n % 250}.${n % 200}`, deviceId: `d-${n % MEMBERS}`, channel: 'app' },
+    };
+    if (type === 'order_paid') {
+      event.orderId = `o-${tag}-${n}`;
+      event.quantity = 1;
+      event.amount = { amount: 1000 + (n % 50_000), currency: 'CNY' };
+    }
+    events.push(event);
+  }
+  return events;
+}
+
+/** The reference: the same rows as plain prepared INSERTs in one transaction. */
+function rawInsert(path: string, batches: BenchEvent[][]): number {
+  const db = new SQLite(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  const insert = db.prepare(
+    `insert into events (id, type, member_id, item_id, order_id, occurred_at, received_at, quantity, amount, currency,
+       ip, device_id, channel, content_hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const started = performance.now();
+  db.transaction(() => {
+    for (const batch of batches) {
+      for (const e of batch) {
+        const context = e.context as { ip: string; deviceId: string; channel: string };
+        const amount = e.amount as { amount: number; currency: string } | undefined;
+        insert.run(
+          e.id,
+          e.type,
+          e.memberId,
+          e.itemId,
+          e.orderId ?? null,
+          Date.parse(e.occurredAt),
+          Date.now(),
+          e.quantity ?? null,
+          amount?.amount ?? null,
+          amount?.currency ?? null,
+          context.ip,
+          context.deviceId,
+          context.channel,
+          createHash('sha256').update(JSON.stringify(e)).digest('hex'),
+        );
+      }
+    }
+  })();
+  const seconds = (performance.now() - started) / 1000;
+  db.close();
+  return (batches.length * BATCH) / seconds;
+}
+
+const server = await startBenchServer();
+const auth = { authorization: `Bearer ${BENCH_API_KEY}`, 'content-type': 'application/json' };
+for (let i = 0; i < MEMBERS; i += 500) {
+  const chunk = Array.from({ length: 500 }, (_, j) => ({ id: `m-${i + j}`, region: '上海' }));
+  await Promise.all(
+    chunk.map((m) =>
+      fetch(`${server.url}/v1/members`, { method: 'POST', headers: auth, body: JSON.stringify(m) }),
+    ),
+  );
+}
+
+const raw: number[] = [];
+const service: number[] = [];
+const http: number[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  const rawBatches = Array.from({ length: BATCHES }, (_, b) => makeBatch(`raw${round}`, b));
+  raw.push(rawInsert(join(server.dir, 'bench.db'), rawBatches));
+
+  const serviceBatches = Array.from({ length: BATCHES }, (_, b) => makeBatch(`svc${round}`, b));
+  let started = performance.now();
+  for (const batch of serviceBatches) await ingestEvents(server.ctx, batch);
+  service.push((BATCHES * BATCH) / ((performance.now() - started) / 1000));
+
+  const httpBodies = Array.from({ length: BATCHES }, (_, b) =>
+    JSON.stringify({ events: makeBatch(`http${round}`, b) }),
+  );
+  started = performance.now();
+  for (const body of httpBodies) {
+    const res = await fetch(`${server.url}/v1/events`, { method: 'POST', headers: auth, body });
+    if (!res.ok) throw new Error(`POST /v1/events: ${res.status} ${await res.text()}`);
+  }
+  http.push((BATCHES * BATCH) / ((performance.now() - started) / 1000));
+}
+
+const rawRate = median(raw);
+report(
+  'ingest',
+  [
+    { path: 'raw better-sqlite3 inserts (reference)', eventsPerSec: Math.round(rawRate), ratio: 1 },
+    {
+      path: 'ingestEvents() service call',
+      eventsPerSec: Math.round(median(service)),
+      ratio: Number((median(service) / rawRate).toFixed(3)),
+    },
+    {
+      path: 'POST /v1/events, 1,000 per batch',
+      eventsPerSec: Math.round(median(http)),
+      ratio: Number((median(http) / rawRate).toFixed(3)),
+    },
+  ],
+  { batches: BATCHES, batchSize: BATCH, rounds: ROUNDS, database: 'SQLite file (WAL)' },
+);
+await server.app.close();
+await server.ctx.close();
