@@ -41,7 +41,13 @@ describe.each(testDatabases())('the HTTP application on %s', (database) => {
       const res = await app.inject({ method: 'GET', url: '/openapi.json' });
       expect(res.statusCode).toBe(200);
       const paths = Object.keys(res.json().paths as Record<string, unknown>);
-      for (const route of ['/v1/members', '/v1/members/{id}', '/v1/events', '/v1/items/{id}', '/v1/auth/login']) {
+      for (const route of [
+        '/v1/members',
+        '/v1/members/{id}',
+        '/v1/events',
+        '/v1/items/{id}',
+        '/v1/auth/login',
+      ]) {
         expect(paths).toContain(route);
       }
     });
@@ -62,14 +68,22 @@ describe.each(testDatabases())('the HTTP application on %s', (database) => {
     });
 
     it('refuses a malformed Authorization header with 401', async () => {
-      const res = await app.inject({ method: 'GET', url: '/v1/members', headers: { authorization: 'Basic abc' } });
+      const res = await app.inject({
+        method: 'GET',
+        url: '/v1/members',
+        headers: { authorization: 'Basic abc' },
+      });
       expect(res.statusCode).toBe(401);
       expect(res.json().error.code).toBe('AUTH_INVALID_TOKEN');
     });
 
     it('refuses a forged bearer token with 401', async () => {
       const forged = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4IiwiYXVkIjoibWVtYmVyIn0.c2lnbmF0dXJl';
-      const res = await app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${forged}` } });
+      const res = await app.inject({
+        method: 'GET',
+        url: '/v1/me',
+        headers: { authorization: `Bearer ${forged}` },
+      });
       expect(res.statusCode).toBe(401);
       expect(res.json().error.code).toBe('AUTH_INVALID_TOKEN');
     });

@@ -37,7 +37,9 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     openapi: {
       info: { title: 'Membrain API', version: '1', description: 'Member platform for e-commerce' },
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key (mk_…), operator or member token' } },
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'API key (mk_…), operator or member token' },
+        },
       },
       security: [{ bearer: [] }],
     },

@@ -12,7 +12,12 @@ describe('loadConfig', () => {
 
   it('reads environment variables through the binding table', () => {
     const config = loadConfig({
-      env: { MEMBRAIN_PORT: '9090', MEMBRAIN_DEMO: '0', DATABASE_URL: 'postgres://db/x', MEMBRAIN_DEMO_MEMBERS: '500' },
+      env: {
+        MEMBRAIN_PORT: '9090',
+        MEMBRAIN_DEMO: '0',
+        DATABASE_URL: 'postgres://db/x',
+        MEMBRAIN_DEMO_MEMBERS: '500',
+      },
     });
     expect(config.port).toBe(9090);
     expect(config.demo.enabled).toBe(false);

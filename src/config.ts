@@ -9,7 +9,10 @@ export const configSchema = z
     host: z.string().min(1).default('127.0.0.1'),
     databaseUrl: z.string().min(1).default('sqlite:./data/membrain.db'),
     /** PostgreSQL schema to use (tests isolate runs this way); SQLite ignores it. */
-    databaseSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
+    databaseSchema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+      .optional(),
     dataDir: z.string().min(1).default('./data'),
     redisUrl: z.string().url().optional(),
     /** 32 bytes as 64 hex digits or base64. Unset: generated into dataDir on first start. */
@@ -30,20 +33,38 @@ export const configSchema = z
       .prefault({}),
     http: z
       .object({
-        bodyLimitBytes: z.number().int().min(1024).default(1024 * 1024),
+        bodyLimitBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(1024 * 1024),
         trustProxy: z.boolean().default(false),
       })
       .prefault({}),
     auth: z
       .object({
         accessTokenTtlSeconds: z.number().int().min(30).default(900),
-        refreshTokenTtlSeconds: z.number().int().min(60).default(30 * 24 * 3600),
-        operatorTokenTtlSeconds: z.number().int().min(60).default(8 * 3600),
+        refreshTokenTtlSeconds: z
+          .number()
+          .int()
+          .min(60)
+          .default(30 * 24 * 3600),
+        operatorTokenTtlSeconds: z
+          .number()
+          .int()
+          .min(60)
+          .default(8 * 3600),
         loginPerAccount: z
-          .object({ max: z.number().int().min(1).default(5), windowSeconds: z.number().int().min(1).default(900) })
+          .object({
+            max: z.number().int().min(1).default(5),
+            windowSeconds: z.number().int().min(1).default(900),
+          })
           .prefault({}),
         loginPerIp: z
-          .object({ max: z.number().int().min(1).default(30), windowSeconds: z.number().int().min(1).default(60) })
+          .object({
+            max: z.number().int().min(1).default(30),
+            windowSeconds: z.number().int().min(1).default(60),
+          })
           .prefault({}),
       })
       .prefault({}),
@@ -107,10 +128,14 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const problems: string[] = [];
   const fromFile = readConfigFile(options.file ?? env.MEMBRAIN_CONFIG, problems);
   const fromEnv = readEnv(env, problems);
-  const merged = deepMerge(deepMerge(fromFile, fromEnv), (options.overrides ?? {}) as Record<string, unknown>);
+  const merged = deepMerge(
+    deepMerge(fromFile, fromEnv),
+    (options.overrides ?? {}) as Record<string, unknown>,
+  );
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    for (const issue of parsed.error.issues)
+      problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return deepFreeze(parsed.data);

@@ -29,7 +29,9 @@ describe('the error catalogue and docs/errors.md', () => {
   });
 
   it('uses only 4xx statuses except for the internal and unavailable errors', () => {
-    const serverSide = errorCatalogue().filter((e) => e.status >= 500).map((e) => e.code);
+    const serverSide = errorCatalogue()
+      .filter((e) => e.status >= 500)
+      .map((e) => e.code);
     expect(serverSide.sort()).toEqual(['INTERNAL_ERROR', 'SERVICE_UNAVAILABLE']);
   });
 });

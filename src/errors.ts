@@ -49,7 +49,11 @@ export function appError(definition: ErrorDefinition, message?: string, details?
 
 export const Errors = {
   // Request shape and transport
-  VALIDATION_FAILED: defineError('VALIDATION_FAILED', 400, 'The request is invalid; see details for every bad field'),
+  VALIDATION_FAILED: defineError(
+    'VALIDATION_FAILED',
+    400,
+    'The request is invalid; see details for every bad field',
+  ),
   REQUEST_MALFORMED_JSON: defineError('REQUEST_MALFORMED_JSON', 400, 'The request body is not valid JSON'),
   REQUEST_UNSUPPORTED_MEDIA_TYPE: defineError(
     'REQUEST_UNSUPPORTED_MEDIA_TYPE',
@@ -58,7 +62,11 @@ export const Errors = {
   ),
   REQUEST_BODY_TOO_LARGE: defineError('REQUEST_BODY_TOO_LARGE', 413, 'The request body is too large'),
   REQUEST_NOT_FOUND: defineError('REQUEST_NOT_FOUND', 404, 'No such route'),
-  REQUEST_METHOD_NOT_ALLOWED: defineError('REQUEST_METHOD_NOT_ALLOWED', 405, 'Method not allowed on this route'),
+  REQUEST_METHOD_NOT_ALLOWED: defineError(
+    'REQUEST_METHOD_NOT_ALLOWED',
+    405,
+    'Method not allowed on this route',
+  ),
   REQUEST_CURSOR_INVALID: defineError('REQUEST_CURSOR_INVALID', 400, 'The pagination cursor is invalid'),
   REQUEST_IDEMPOTENCY_CONFLICT: defineError(
     'REQUEST_IDEMPOTENCY_CONFLICT',
@@ -81,7 +89,11 @@ export const Errors = {
   // Operators and API keys
   OPERATOR_NOT_FOUND: defineError('OPERATOR_NOT_FOUND', 404, 'No such operator'),
   OPERATOR_USERNAME_TAKEN: defineError('OPERATOR_USERNAME_TAKEN', 409, 'This username is taken'),
-  OPERATOR_LAST_ADMIN: defineError('OPERATOR_LAST_ADMIN', 409, 'The last active admin cannot be removed or demoted'),
+  OPERATOR_LAST_ADMIN: defineError(
+    'OPERATOR_LAST_ADMIN',
+    409,
+    'The last active admin cannot be removed or demoted',
+  ),
   APIKEY_NOT_FOUND: defineError('APIKEY_NOT_FOUND', 404, 'No such API key'),
   APIKEY_SCOPE_UNKNOWN: defineError('APIKEY_SCOPE_UNKNOWN', 400, 'Unknown API key scope'),
   // Members
@@ -89,7 +101,11 @@ export const Errors = {
   MEMBER_DELETED: defineError('MEMBER_DELETED', 409, 'The member was deleted'),
   MEMBER_EMAIL_TAKEN: defineError('MEMBER_EMAIL_TAKEN', 409, 'Another member has this email'),
   MEMBER_PHONE_TAKEN: defineError('MEMBER_PHONE_TAKEN', 409, 'Another member has this phone'),
-  MEMBER_VERSION_CONFLICT: defineError('MEMBER_VERSION_CONFLICT', 409, 'The member was changed by someone else'),
+  MEMBER_VERSION_CONFLICT: defineError(
+    'MEMBER_VERSION_CONFLICT',
+    409,
+    'The member was changed by someone else',
+  ),
   // Catalogue
   ITEM_NOT_FOUND: defineError('ITEM_NOT_FOUND', 404, 'No such item'),
   // Events

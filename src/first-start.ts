@@ -10,7 +10,8 @@ import { ensureBootstrapApiKey, ensureFirstAdmin } from './modules/operators/boo
 export async function prepareFirstStart(ctx: AppContext, print: (line: string) => void): Promise<void> {
   const secrets: string[] = [];
   const admin = await ensureFirstAdmin(ctx);
-  if (admin.created && admin.password) secrets.push(`  operator login   ${admin.username} / ${admin.password}`);
+  if (admin.created && admin.password)
+    secrets.push(`  operator login   ${admin.username} / ${admin.password}`);
   const apiKey = await ensureBootstrapApiKey(ctx);
   if (apiKey) secrets.push(`  API key          ${apiKey}   (all scopes)`);
 

@@ -12,7 +12,9 @@ export interface MasterKeyResult {
 /** Parses 32 bytes given as 64 hex digits or base64; throws on anything else. */
 export function parseMasterKey(text: string): Buffer {
   const trimmed = text.trim();
-  const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  const key = /^[0-9a-fA-F]{64}$/.test(trimmed)
+    ? Buffer.from(trimmed, 'hex')
+    : Buffer.from(trimmed, 'base64');
   if (key.length !== 32) throw new Error('MEMBRAIN_MASTER_KEY must be 32 bytes (64 hex digits or base64)');
   return key;
 }

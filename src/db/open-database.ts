@@ -39,8 +39,18 @@ function openSqlite(url: string): DatabaseHandle {
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: connection }), plugins: [new CamelCasePlugin()] });
-  return { db, dialect: 'sqlite', sqlitePath: inMemory ? null : path, schema: null, sqlite: connection, close: () => db.destroy() };
+  const db = new Kysely<DB>({
+    dialect: new SqliteDialect({ database: connection }),
+    plugins: [new CamelCasePlugin()],
+  });
+  return {
+    db,
+    dialect: 'sqlite',
+    sqlitePath: inMemory ? null : path,
+    schema: null,
+    sqlite: connection,
+    close: () => db.destroy(),
+  };
 }
 
 async function openPostgres(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
@@ -62,5 +72,12 @@ async function openPostgres(options: OpenDatabaseOptions): Promise<DatabaseHandl
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
   await sql`select 1`.execute(db);
-  return { db, dialect: 'postgres', sqlitePath: null, schema: schema ?? 'public', sqlite: null, close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    sqlitePath: null,
+    schema: schema ?? 'public',
+    sqlite: null,
+    close: () => db.destroy(),
+  };
 }

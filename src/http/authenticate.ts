@@ -28,11 +28,16 @@ export function createAuthenticator(ctx: AppContext) {
   const bootstrapKey = ctx.config.bootstrap.apiKey ? Buffer.from(ctx.config.bootstrap.apiKey) : null;
 
   async function fromApiKey(secret: string): Promise<Principal> {
-    if (bootstrapKey && secret.length === bootstrapKey.length && timingSafeEqual(Buffer.from(secret), bootstrapKey)) {
+    if (
+      bootstrapKey &&
+      secret.length === bootstrapKey.length &&
+      timingSafeEqual(Buffer.from(secret), bootstrapKey)
+    ) {
       return { kind: 'apikey', id: 'bootstrap', name: 'MEMBRAIN_API_KEY', scopes: new Set(SCOPES) };
     }
     const row = await findApiKeyByHash(ctx.db, hashApiKeySecret(secret));
-    if (!row || row.revokedAt !== null) throw appError(Errors.AUTH_INVALID_TOKEN, 'The API key is unknown or revoked');
+    if (!row || row.revokedAt !== null)
+      throw appError(Errors.AUTH_INVALID_TOKEN, 'The API key is unknown or revoked');
     const now = ctx.clock.now();
     // Recording last use on every request would turn reads into writes; once a minute is enough.
     if (now - (lastTouched.get(row.id) ?? 0) > TOUCH_INTERVAL_MS) {
@@ -57,7 +62,13 @@ export function createAuthenticator(ctx: AppContext) {
     }
     const role = operator.role as OperatorRole;
     if (!OPERATOR_ROLES.includes(role)) throw appError(Errors.AUTH_INVALID_TOKEN);
-    return { kind: 'operator', id: operator.id, username: operator.username, role, scopes: new Set(ROLE_SCOPES[role]) };
+    return {
+      kind: 'operator',
+      id: operator.id,
+      username: operator.username,
+      role,
+      scopes: new Set(ROLE_SCOPES[role]),
+    };
   }
 
   return async function authenticate(header: string | undefined): Promise<Principal | null> {
@@ -65,7 +76,8 @@ export function createAuthenticator(ctx: AppContext) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw appError(Errors.AUTH_INVALID_TOKEN, 'Authorization must be "Bearer <token>"');
     const credential = match[1] as string;
-    if (credential.startsWith('mk_') || (bootstrapKey && !credential.includes('.'))) return fromApiKey(credential);
+    if (credential.startsWith('mk_') || (bootstrapKey && !credential.includes('.')))
+      return fromApiKey(credential);
     return fromToken(credential);
   };
 }

@@ -29,7 +29,10 @@ export function zodDetails(error: ZodError, prefix = ''): ErrorDetail[] {
 }
 
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
-  const body: { code: string; message: string; details?: ErrorDetail[] } = { code: error.code, message: error.message };
+  const body: { code: string; message: string; details?: ErrorDetail[] } = {
+    code: error.code,
+    message: error.message,
+  };
   if (error.details) body.details = error.details;
   return reply.status(error.status).send({ error: body });
 }
@@ -53,17 +56,26 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (mapped) return sendError(reply, mapped);
     if (error.validation) {
-      const details = error.validation.map((v) => ({ path: detailPath(error.validationContext, v.instancePath), message: v.message ?? 'invalid' }));
+      const details = error.validation.map((v) => ({
+        path: detailPath(error.validationContext, v.instancePath),
+        message: v.message ?? 'invalid',
+      }));
       return sendError(reply, new AppError(Errors.VALIDATION_FAILED, undefined, details));
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return sendError(reply, new AppError({ code: 'VALIDATION_FAILED', status: error.statusCode, message: error.message }));
+      return sendError(
+        reply,
+        new AppError({ code: 'VALIDATION_FAILED', status: error.statusCode, message: error.message }),
+      );
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendError(reply, new AppError(Errors.INTERNAL_ERROR));
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, new AppError(Errors.REQUEST_NOT_FOUND, `No route ${request.method} ${request.url.split('?')[0]}`)),
+    sendError(
+      reply,
+      new AppError(Errors.REQUEST_NOT_FOUND, `No route ${request.method} ${request.url.split('?')[0]}`),
+    ),
   );
 }

@@ -12,11 +12,15 @@ export function encodeCursor(key: unknown[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor<T extends unknown[]>(cursor: string | undefined, shape: ('string' | 'number')[]): T | null {
+export function decodeCursor<T extends unknown[]>(
+  cursor: string | undefined,
+  shape: ('string' | 'number')[],
+): T | null {
   if (cursor === undefined) return null;
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key) && key.length === shape.length && key.every((v, i) => typeof v === shape[i])) return key as T;
+    if (Array.isArray(key) && key.length === shape.length && key.every((v, i) => typeof v === shape[i]))
+      return key as T;
   } catch {
     // fall through to the error below
   }
@@ -24,7 +28,11 @@ export function decodeCursor<T extends unknown[]>(cursor: string | undefined, sh
 }
 
 /** `{ data, nextCursor }` from one extra row fetched beyond `limit`. */
-export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => unknown[]): { data: T[]; nextCursor: string | null } {
+export function toPage<T>(
+  rows: T[],
+  limit: number,
+  keyOf: (row: T) => unknown[],
+): { data: T[]; nextCursor: string | null } {
   const data = rows.slice(0, limit);
   const last = data[data.length - 1];
   return { data, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };

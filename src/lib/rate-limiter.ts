@@ -37,7 +37,9 @@ export class MemoryRateLimiter implements RateLimiter {
     const time = this.now();
     const window = this.windows.get(key);
     if (!window || window.resetAt <= time) return { allowed: true, retryAfterSeconds: 0 };
-    return window.count >= max ? this.result({ ...window, count: window.count + 1 }, max, time) : { allowed: true, retryAfterSeconds: 0 };
+    return window.count >= max
+      ? this.result({ ...window, count: window.count + 1 }, max, time)
+      : { allowed: true, retryAfterSeconds: 0 };
   }
 
   async reset(key: string): Promise<void> {
@@ -67,7 +69,10 @@ export class RedisRateLimiter implements RateLimiter {
 
   async hit(key: string, max: number, windowMs: number): Promise<RateLimitResult> {
     const k = this.prefix + key;
-    const [[, count], [, ttl]] = (await this.redis.multi().incr(k).pttl(k).exec()) as [[null, number], [null, number]];
+    const [[, count], [, ttl]] = (await this.redis.multi().incr(k).pttl(k).exec()) as [
+      [null, number],
+      [null, number],
+    ];
     let remaining = ttl;
     if (ttl < 0) {
       await this.redis.pexpire(k, windowMs);
@@ -80,7 +85,10 @@ export class RedisRateLimiter implements RateLimiter {
 
   async peek(key: string, max: number): Promise<RateLimitResult> {
     const k = this.prefix + key;
-    const [[, raw], [, ttl]] = (await this.redis.multi().get(k).pttl(k).exec()) as [[null, string | null], [null, number]];
+    const [[, raw], [, ttl]] = (await this.redis.multi().get(k).pttl(k).exec()) as [
+      [null, string | null],
+      [null, number],
+    ];
     const count = raw === null ? 0 : Number(raw);
     return count < max
       ? { allowed: true, retryAfterSeconds: 0 }

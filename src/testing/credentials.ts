@@ -13,7 +13,10 @@ export function bearer(token: string): { authorization: string } {
 }
 
 /** Inserts an operator with `role` and returns a signed operator token and its id. */
-export async function operatorToken(ctx: AppContext, role: OperatorRole): Promise<{ id: string; token: string }> {
+export async function operatorToken(
+  ctx: AppContext,
+  role: OperatorRole,
+): Promise<{ id: string; token: string }> {
   const id = newId('op');
   const now = ctx.clock.now();
   await insertOperator(ctx.db, {
@@ -51,5 +54,11 @@ export async function apiKeyWithScopes(ctx: AppContext, scopes: Scope[]): Promis
 
 /** A member access token, as login would issue it. */
 export async function memberToken(ctx: AppContext, memberId: string): Promise<string> {
-  return signToken(ctx.crypto.memberJwtKey, 'member', memberId, ctx.config.auth.accessTokenTtlSeconds, ctx.clock.now());
+  return signToken(
+    ctx.crypto.memberJwtKey,
+    'member',
+    memberId,
+    ctx.config.auth.accessTokenTtlSeconds,
+    ctx.clock.now(),
+  );
 }

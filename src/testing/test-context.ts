@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DestinationStream } from 'pino';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import { type ConfigInput, loadConfig } from '../config.ts';
 import { type AppContext, createContext } from '../context.ts';
 import { ManualClock } from '../lib/clock.ts';
@@ -40,7 +40,10 @@ export interface TestContextOptions {
 }
 
 /** A fresh, migrated database (in-memory SQLite, or a new PostgreSQL schema dropped on close). */
-export async function createTestContext(database: TestDatabase, options: TestContextOptions = {}): Promise<TestContext> {
+export async function createTestContext(
+  database: TestDatabase,
+  options: TestContextOptions = {},
+): Promise<TestContext> {
   const schema = database.name === 'postgres' ? `t_${randomBytes(6).toString('hex')}` : undefined;
   const config = loadConfig({
     env: {},

@@ -52,7 +52,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .column('phone_bidx')
     .where(sql.ref('deleted_at'), 'is', null)
     .execute();
-  await db.schema.createIndex('members_registered_at').on('members').columns(['registered_at', 'id']).execute();
+  await db.schema
+    .createIndex('members_registered_at')
+    .on('members')
+    .columns(['registered_at', 'id'])
+    .execute();
   await db.schema.createIndex('members_status').on('members').columns(['status', 'id']).execute();
 
   await db.schema
@@ -116,7 +120,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('prev_hash', 'text', (c) => c.notNull())
     .addColumn('hash', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('audit_log_target').on('audit_log').columns(['target_type', 'target_id', 'seq']).execute();
+  await db.schema
+    .createIndex('audit_log_target')
+    .on('audit_log')
+    .columns(['target_type', 'target_id', 'seq'])
+    .execute();
   await db.schema.createIndex('audit_log_actor').on('audit_log').columns(['actor_id', 'seq']).execute();
   await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
   await db.schema
@@ -167,7 +175,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('properties', 'text')
     .addColumn('content_hash', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('events_member_time').on('events').columns(['member_id', 'occurred_at']).execute();
+  await db.schema
+    .createIndex('events_member_time')
+    .on('events')
+    .columns(['member_id', 'occurred_at'])
+    .execute();
   await db.schema.createIndex('events_item_time').on('events').columns(['item_id', 'occurred_at']).execute();
   await db.schema.createIndex('events_type_time').on('events').columns(['type', 'occurred_at']).execute();
 

@@ -3,14 +3,18 @@ import type { Database } from '../../db/database.ts';
 import type { AuditHeadTable, AuditLogTable } from './audit.table.ts';
 
 /** The chain's head, locked for the rest of the transaction on PostgreSQL (SQLite serialises writers). */
-export async function lockAuditHead(db: Database, dialect: 'sqlite' | 'postgres'): Promise<AuditHeadTable | undefined> {
+export async function lockAuditHead(
+  db: Database,
+  dialect: 'sqlite' | 'postgres',
+): Promise<AuditHeadTable | undefined> {
   const query = db.selectFrom('auditHead').selectAll().where('id', '=', 1);
   return dialect === 'postgres' ? query.forUpdate().executeTakeFirst() : query.executeTakeFirst();
 }
 
 export async function saveAuditHead(db: Database, head: AuditHeadTable, isNew: boolean): Promise<void> {
   if (isNew) await db.insertInto('auditHead').values(head).execute();
-  else await db.updateTable('auditHead').set({ seq: head.seq, hash: head.hash }).where('id', '=', 1).execute();
+  else
+    await db.updateTable('auditHead').set({ seq: head.seq, hash: head.hash }).where('id', '=', 1).execute();
 }
 
 export async function insertAuditEntry(db: Database, entry: AuditLogTable): Promise<void> {
@@ -28,7 +32,11 @@ export interface AuditFilter {
   beforeSeq?: number | undefined;
 }
 
-export async function listAuditEntries(db: Database, filter: AuditFilter, limit: number): Promise<AuditLogTable[]> {
+export async function listAuditEntries(
+  db: Database,
+  filter: AuditFilter,
+  limit: number,
+): Promise<AuditLogTable[]> {
   let query = db.selectFrom('auditLog').selectAll().orderBy('seq', 'desc').limit(limit);
   if (filter.actorId) query = query.where('actorId', '=', filter.actorId);
   if (filter.action) query = query.where('action', '=', filter.action);
@@ -41,8 +49,18 @@ export async function listAuditEntries(db: Database, filter: AuditFilter, limit:
 }
 
 /** Entries in chain order from `afterSeq`, a page at a time, for verification. */
-export async function readAuditChain(db: Database, afterSeq: number, limit: number): Promise<AuditLogTable[]> {
-  return db.selectFrom('auditLog').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+export async function readAuditChain(
+  db: Database,
+  afterSeq: number,
+  limit: number,
+): Promise<AuditLogTable[]> {
+  return db
+    .selectFrom('auditLog')
+    .selectAll()
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
 }
 
 export async function readAuditHead(db: Database): Promise<AuditHeadTable | undefined> {

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { AppContext } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
-import { canonicalJson } from '../../lib/json.ts';
 import { newId } from '../../lib/ids.ts';
+import { canonicalJson } from '../../lib/json.ts';
 import { insertAuditEntry, lockAuditHead, saveAuditHead } from './audit.repository.ts';
 import type { AuditLogTable } from './audit.table.ts';
 

@@ -33,7 +33,13 @@ export async function loadDataKeys(db: Database, wrapKey: Buffer): Promise<DataK
 export async function createActiveDataKey(db: Database, wrapKey: Buffer, now: number): Promise<string> {
   const id = newId('dk');
   await db.transaction().execute(async (trx) => {
-    await insertDataKey(trx, { id, wrappedKey: wrap(wrapKey, id, randomBytes(32)), status: 'new', createdAt: now, retiredAt: null });
+    await insertDataKey(trx, {
+      id,
+      wrappedKey: wrap(wrapKey, id, randomBytes(32)),
+      status: 'new',
+      createdAt: now,
+      retiredAt: null,
+    });
     await activateDataKey(trx, id);
   });
   return id;

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { migrationsAreCurrent } from '../../db/migrate.ts';
@@ -7,15 +7,22 @@ import { migrationsAreCurrent } from '../../db/migrate.ts';
 /** `/healthz` (process up) and `/readyz` (database reachable, migrations applied). */
 export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/healthz', { schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({
-      status: 'ok' as const,
-    }));
+    app.get(
+      '/healthz',
+      { schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } } },
+      async () => ({
+        status: 'ok' as const,
+      }),
+    );
     app.get(
       '/readyz',
       {
         schema: {
           tags: ['health'],
-          response: { 200: z.object({ status: z.string(), database: z.string(), migrations: z.string() }), 503: z.object({ status: z.string(), database: z.string(), migrations: z.string() }) },
+          response: {
+            200: z.object({ status: z.string(), database: z.string(), migrations: z.string() }),
+            503: z.object({ status: z.string(), database: z.string(), migrations: z.string() }),
+          },
         },
       },
       async (_request, reply) => {
@@ -28,7 +35,9 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           database = 'unreachable';
         }
         const ready = database === 'ok' && migrations === 'current';
-        return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', database, migrations });
+        return reply
+          .status(ready ? 200 : 503)
+          .send({ status: ready ? 'ready' : 'not-ready', database, migrations });
       },
     );
   };

@@ -2,7 +2,6 @@ import type { AppContext } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import { AppError, appError, Errors } from '../../errors.ts';
 import { signToken } from '../../http/jwt.ts';
-import { passwordStamp } from './password-stamp.ts';
 import { decodeCursor, toPage } from '../../http/pagination.ts';
 import type { OperatorRole } from '../../http/scopes.ts';
 import { newId } from '../../lib/ids.ts';
@@ -29,6 +28,7 @@ import type {
   OperatorLoginResult,
   UpdateOperatorInput,
 } from './operators.types.ts';
+import { passwordStamp } from './password-stamp.ts';
 
 /** Who performed an action, as the audit log records it. */
 export interface Actor {
