@@ -12,13 +12,15 @@ interface DemoCommandOptions {
 
 function integerOption(name: string, value: string, min: number, max: number): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max} (got ${value})`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`--${name} must be an integer from ${min} to ${max} (got ${value})`);
   return n;
 }
 
 function numberOption(name: string, value: string, min: number, max: number): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} must be a number from ${min} to ${max} (got ${value})`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new Error(`--${name} must be a number from ${min} to ${max} (got ${value})`);
   return n;
 }
 
@@ -26,7 +28,8 @@ function numberOption(name: string, value: string, min: number, max: number): nu
 function progressBar(total: number): { update: (p: DemoProgress) => void; stop: () => void } {
   const bar = new cliProgress.SingleBar(
     {
-      format: 'demo shop |{bar}| {percentage}% | {value}/{total} members | {events} events | {rate} members/s | ETA {eta_formatted}',
+      format:
+        'demo shop |{bar}| {percentage}% | {value}/{total} members | {events} events | {rate} members/s | ETA {eta_formatted}',
       etaBuffer: 20,
       hideCursor: true,
     },
@@ -37,7 +40,10 @@ function progressBar(total: number): { update: (p: DemoProgress) => void; stop: 
   return {
     update: (p) => {
       const seconds = Math.max(0.001, (Date.now() - started) / 1000);
-      bar.update(p.membersDone, { events: p.eventsWritten.toLocaleString('en'), rate: Math.round(p.membersDone / seconds).toLocaleString('en') });
+      bar.update(p.membersDone, {
+        events: p.eventsWritten.toLocaleString('en'),
+        rate: Math.round(p.membersDone / seconds).toLocaleString('en'),
+      });
     },
     stop: () => bar.stop(),
   };
@@ -47,7 +53,9 @@ function progressBar(total: number): { update: (p: DemoProgress) => void; stop: 
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('generate a demo shop (items, members, months of behaviour, planted abuse) into an empty database')
+    .description(
+      'generate a demo shop (items, members, months of behaviour, planted abuse) into an empty database',
+    )
     .option('--members <n>', 'number of members (1 to 10,000,000)', '10000')
     .option('--seed <s>', 'random seed; the same seed gives the same shop', '42')
     .option('--months <m>', 'months of behaviour before now (6 to 18)', '12')

@@ -1,7 +1,7 @@
-import type { DemoAbuseLabelsTable } from './demo.table.ts';
 import type { DemoItem } from './catalog.ts';
-import { CITIES, cityIpBlock } from './people-data.ts';
+import type { DemoAbuseLabelsTable } from './demo.table.ts';
 import { type Device, drawDevice, type MemberOverride, type MemberWindow, memberId } from './members.ts';
+import { CITIES, cityIpBlock } from './people-data.ts';
 import { Rng } from './random.ts';
 import { cny, contextOf, type MemberTimeline } from './timeline.ts';
 
@@ -46,7 +46,12 @@ export function planAbuse(seed: number, window: MemberWindow): Map<number, Abuse
     const group = Array.from({ length: size }, (_, k) => first + k);
     group.forEach((index, k) => {
       const registeredAt = Math.floor(base + k * rng.between(3, 40) * MINUTE);
-      roles.set(index, { pattern: 'multi_account', override: { registeredAt, device, ip, disposable: true }, groupId: `mag-${g + 1}`, group });
+      roles.set(index, {
+        pattern: 'multi_account',
+        override: { registeredAt, device, ip, disposable: true },
+        groupId: `mag-${g + 1}`,
+        group,
+      });
     });
   }
   for (const pattern of ['account_takeover', 'points_farming'] as const) {
@@ -54,7 +59,10 @@ export function planAbuse(seed: number, window: MemberWindow): Map<number, Abuse
       const index = freeRun(rng, roles, n, 1);
       if (index < 0) break;
       // Victims and farmers join in the first half, so there is history before the abuse.
-      roles.set(index, { pattern, override: { registeredAt: Math.floor(window.start + span * rng.uniform(0, 0.5)) } });
+      roles.set(index, {
+        pattern,
+        override: { registeredAt: Math.floor(window.start + span * rng.uniform(0, 0.5)) },
+      });
     }
   }
   return roles;
@@ -72,7 +80,12 @@ function freeRun(rng: Rng, roles: Map<number, AbuseRole>, n: number, size: numbe
 }
 
 /** Plays the member's planted case into its timeline and returns the ground-truth row. */
-export function playAbuse(timeline: MemberTimeline, role: AbuseRole, seed: number, now: number): DemoAbuseLabelsTable {
+export function playAbuse(
+  timeline: MemberTimeline,
+  role: AbuseRole,
+  seed: number,
+  now: number,
+): DemoAbuseLabelsTable {
   const rng = Rng.stream(seed, 'abuse', timeline.member.index);
   const details =
     role.pattern === 'account_takeover'
@@ -80,7 +93,12 @@ export function playAbuse(timeline: MemberTimeline, role: AbuseRole, seed: numbe
       : role.pattern === 'points_farming'
         ? playFarming(timeline, rng)
         : playMultiAccount(timeline, rng, role);
-  return { memberId: timeline.member.id, pattern: role.pattern, details: JSON.stringify(details), createdAt: now };
+  return {
+    memberId: timeline.member.id,
+    pattern: role.pattern,
+    details: JSON.stringify(details),
+    createdAt: now,
+  };
 }
 
 /** A login from a new device and an IP in another city, then a dear order within minutes. */
@@ -94,7 +112,9 @@ function playTakeover(timeline: MemberTimeline, rng: Rng): Record<string, unknow
   const ip = `${cityIpBlock(city)}.${rng.int(256)}.${rng.between(1, 254)}`;
   const context = contextOf(device, ip);
   timeline.add('login', at, { context, properties: { method: 'password' } });
-  const item = settings.catalog.items[settings.catalog.highValue[rng.int(settings.catalog.highValue.length)] as number] as DemoItem;
+  const item = settings.catalog.items[
+    settings.catalog.highValue[rng.int(settings.catalog.highValue.length)] as number
+  ] as DemoItem;
   const orderAt = at + rng.between(2, 15) * MINUTE;
   timeline.add('view', orderAt - MINUTE, { itemId: item.id, context, properties: { source: 'search' } });
   const coupon = rng.chance(0.4) ? 'POINTS-REDEEM' : null;

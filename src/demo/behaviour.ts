@@ -30,7 +30,11 @@ const RATES = {
 };
 
 /** Simulates the member's signup and sessions into a new timeline (after-sales not yet settled). */
-export function simulateMember(seed: number, member: DemoMember, settings: SimulationSettings): MemberTimeline {
+export function simulateMember(
+  seed: number,
+  member: DemoMember,
+  settings: SimulationSettings,
+): MemberTimeline {
   const timeline = new MemberTimeline(member, Rng.stream(seed, 'behaviour', member.index), settings);
   const { rng } = timeline;
   const device = member.devices[0];
@@ -55,7 +59,9 @@ export function simulateMember(seed: number, member: DemoMember, settings: Simul
 
 function sessionContext(timeline: MemberTimeline): EventContext {
   const { member, rng } = timeline;
-  const device = rng.chance(0.8) ? (member.devices[0] as DemoMember['devices'][number]) : rng.pick(member.devices);
+  const device = rng.chance(0.8)
+    ? (member.devices[0] as DemoMember['devices'][number])
+    : rng.pick(member.devices);
   return contextOf(device, rng.chance(0.7) ? (member.ips[0] as string) : rng.pick(member.ips));
 }
 
@@ -77,19 +83,29 @@ function runSession(timeline: MemberTimeline, start: number): void {
   }
   if (cart.length === 0) return;
   const promotion = promotionAt(clock.time);
-  const checkout = RATES.checkout * (promotion?.conversionBoost ?? 1) * Math.min(1.6, member.latent.buyPropensity);
+  const checkout =
+    RATES.checkout * (promotion?.conversionBoost ?? 1) * Math.min(1.6, member.latent.buyPropensity);
   if (!rng.chance(Math.min(0.95, checkout))) return;
   for (const item of [...cart]) {
     const partner = timeline.settings.catalog.items[item.partner];
-    if (partner && !cart.includes(partner) && rng.chance(RATES.partnerBuy)) cart.push(partner);
+    if (partner?.inStock && !cart.includes(partner) && rng.chance(RATES.partnerBuy)) cart.push(partner);
   }
   const couponRate = RATES.coupon + (promotion ? 0.25 : 0);
-  const coupon = rng.chance(couponRate) ? (promotion ? `${promotion.name.toUpperCase()}-SAVE` : 'MEMBER-10') : null;
+  const coupon = rng.chance(couponRate)
+    ? promotion
+      ? `${promotion.name.toUpperCase()}-SAVE`
+      : 'MEMBER-10'
+    : null;
   timeline.payOrder(clock.time + rng.between(1, 5) * MINUTE, cart, context, coupon);
 }
 
 /** Repeat purchase: straight to a previously bought item. */
-function rebuy(timeline: MemberTimeline, item: DemoItem, context: EventContext, clock: { time: number }): DemoItem[] {
+function rebuy(
+  timeline: MemberTimeline,
+  item: DemoItem,
+  context: EventContext,
+  clock: { time: number },
+): DemoItem[] {
   timeline.add('view', clock.time, { itemId: item.id, context, properties: { source: 'orders' } });
   if (!timeline.rng.chance(0.6)) return [];
   clock.time += timeline.rng.between(10, 90) * SECOND;
@@ -102,13 +118,19 @@ function browse(timeline: MemberTimeline, context: EventContext, clock: { time: 
   const { rng, member, settings } = timeline;
   const { catalog } = settings;
   const latent = member.latent;
-  const category = rng.chance(RATES.explore) ? rng.weighted(catalog.categoryCumulative) : rng.weighted(latent.prefCumulative);
+  const category = rng.chance(RATES.explore)
+    ? rng.weighted(catalog.categoryCumulative)
+    : rng.weighted(latent.prefCumulative);
   const pool = catalog.pools[category] as CategoryPool;
   const english = member.locale === 'en-US';
   let source = 'home';
   if (rng.chance(RATES.search)) {
     const hint = catalog.items[pool.items[rng.int(pool.items.length)] as number] as DemoItem;
-    const query = english ? hint.leafEn.toLowerCase() : rng.chance(0.3) ? `${hint.brand} ${hint.leafZh}` : hint.leafZh;
+    const query = english
+      ? hint.leafEn.toLowerCase()
+      : rng.chance(0.3)
+        ? `${hint.brand} ${hint.leafZh}`
+        : hint.leafZh;
     timeline.add('search', clock.time, { context, properties: { query } });
     clock.time += rng.between(3, 20) * SECOND;
     source = 'search';
@@ -119,7 +141,8 @@ function browse(timeline: MemberTimeline, context: EventContext, clock: { time: 
     const item = chooseItem(timeline, pool);
     viewItem(timeline, item, context, clock, source, cart);
     const partner = catalog.items[item.partner];
-    if (partner && rng.chance(RATES.partnerView)) viewItem(timeline, partner, context, clock, 'related', cart);
+    if (partner && rng.chance(RATES.partnerView))
+      viewItem(timeline, partner, context, clock, 'related', cart);
     clock.time += rng.between(15, 120) * SECOND;
   }
   return cart;
@@ -135,8 +158,10 @@ function viewItem(
 ): void {
   const { rng, member } = timeline;
   timeline.add('view', clock.time, { itemId: item.id, context, properties: { source } });
-  if (rng.chance(RATES.favorite)) timeline.add('favorite', clock.time + rng.between(5, 30) * SECOND, { itemId: item.id, context });
-  if (rng.chance(RATES.share)) timeline.add('share', clock.time + rng.between(5, 30) * SECOND, { itemId: item.id, context });
+  if (rng.chance(RATES.favorite))
+    timeline.add('favorite', clock.time + rng.between(5, 30) * SECOND, { itemId: item.id, context });
+  if (rng.chance(RATES.share))
+    timeline.add('share', clock.time + rng.between(5, 30) * SECOND, { itemId: item.id, context });
   const boost = promotionAt(clock.time) ? 1.3 : 1;
   const cartRate = RATES.cartPerView * member.latent.buyPropensity * (0.5 + item.quality) * boost;
   if (!cart.includes(item) && item.inStock && rng.chance(cartRate)) {

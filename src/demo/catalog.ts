@@ -64,9 +64,15 @@ export function buildCatalog(seed: number, size = 2000): Catalog {
     standardisePrices(items, indexes);
     assignPopularity(rng, items, indexes);
     pairItems(rng, items, indexes);
-    pools.push({ spec, items: indexes, cumulative: cumulativeOf(Array.from(indexes, (i) => items[i]?.popularity ?? 0)) });
+    pools.push({
+      spec,
+      items: indexes,
+      cumulative: cumulativeOf(Array.from(indexes, (i) => items[i]?.popularity ?? 0)),
+    });
   });
-  const byPrice = items.map((item) => item.index).sort((a, b) => (items[b]?.priceAmount ?? 0) - (items[a]?.priceAmount ?? 0));
+  const byPrice = items
+    .map((item) => item.index)
+    .sort((a, b) => (items[b]?.priceAmount ?? 0) - (items[a]?.priceAmount ?? 0));
   return {
     items,
     pools,
@@ -89,7 +95,8 @@ function makeItem(
   const [adjZh, adjEn] = rng.pick(spec.adjectives);
   const [variantZh, variantEn] = rng.pick(spec.variants);
   const segments = leaf[0].split('>');
-  const yuan = spec.median * leaf[2] * Math.exp(rng.normal() * spec.sigma * 0.8 + (brandPrice[brandIndex] ?? 0));
+  const yuan =
+    spec.median * leaf[2] * Math.exp(rng.normal() * spec.sigma * 0.8 + (brandPrice[brandIndex] ?? 0));
   const quality = 1 / (1 + Math.exp(-(0.9 + (brandQuality[brandIndex] ?? 0) + rng.normal() * 0.8)));
   return {
     index,

@@ -3,9 +3,16 @@ import type { Selectable } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blindIndex } from '../crypto/blind-index.ts';
 import type { DB } from '../db/database.ts';
-import { eventContentHash, EVENT_TYPES, type NormalisedEvent } from '../modules/events/index.ts';
+import { EVENT_TYPES, eventContentHash, type NormalisedEvent } from '../modules/events/index.ts';
 import { createTestContext, type TestContext, testDatabases } from '../testing/test-context.ts';
-import { type DemoProgress, type DemoShopResult, generateDemoShop, isDatabaseEmpty, NEGATIVE_MARKERS, POSITIVE_MARKERS } from './index.ts';
+import {
+  type DemoProgress,
+  type DemoShopResult,
+  generateDemoShop,
+  isDatabaseEmpty,
+  NEGATIVE_MARKERS,
+  POSITIVE_MARKERS,
+} from './index.ts';
 
 type EventRow = Selectable<DB['events']>;
 const MINUTE = 60_000;
@@ -13,9 +20,15 @@ const DAY = 86_400_000;
 
 /** The event as the API would have received it, rebuilt from its row. */
 function apiEventOf(row: EventRow): NormalisedEvent {
-  const money = (amount: number | null) => (amount === null ? undefined : { amount, currency: row.currency as string });
+  const money = (amount: number | null) =>
+    amount === null ? undefined : { amount, currency: row.currency as string };
   const context = Object.fromEntries(
-    Object.entries({ ip: row.ip, deviceId: row.deviceId, userAgent: row.userAgent, channel: row.channel }).filter(([, v]) => v !== null),
+    Object.entries({
+      ip: row.ip,
+      deviceId: row.deviceId,
+      userAgent: row.userAgent,
+      channel: row.channel,
+    }).filter(([, v]) => v !== null),
   );
   const event = {
     id: row.id,
@@ -37,7 +50,22 @@ function apiEventOf(row: EventRow): NormalisedEvent {
 
 async function fingerprint(ctx: TestContext): Promise<string> {
   const hash = createHash('sha256');
-  const members = await ctx.db.selectFrom('members').select(['id', 'emailBidx', 'phoneBidx', 'gender', 'region', 'locale', 'channel', 'registeredAt', 'attributes', 'consents']).orderBy('id').execute();
+  const members = await ctx.db
+    .selectFrom('members')
+    .select([
+      'id',
+      'emailBidx',
+      'phoneBidx',
+      'gender',
+      'region',
+      'locale',
+      'channel',
+      'registeredAt',
+      'attributes',
+      'consents',
+    ])
+    .orderBy('id')
+    .execute();
   const items = await ctx.db.selectFrom('items').selectAll().orderBy('id').execute();
   const events = await ctx.db.selectFrom('events').selectAll().orderBy('id').execute();
   const labels = await ctx.db.selectFrom('demoAbuseLabels').selectAll().orderBy('memberId').execute();
@@ -54,7 +82,12 @@ describe.each(testDatabases())('demo shop generator on %s', (database) => {
   beforeAll(async () => {
     ctx = await createTestContext(database);
     expect(await isDatabaseEmpty(ctx)).toBe(true);
-    result = await generateDemoShop(ctx, { members: 300, seed: 7, chunkSize: 120, onProgress: (p) => progress.push(p) });
+    result = await generateDemoShop(ctx, {
+      members: 300,
+      seed: 7,
+      chunkSize: 120,
+      onProgress: (p) => progress.push(p),
+    });
     events = await ctx.db.selectFrom('events').selectAll().orderBy('occurredAt').orderBy('id').execute();
   }, 120_000);
   afterAll(async () => {
@@ -100,7 +133,8 @@ describe.each(testDatabases())('demo shop generator on %s', (database) => {
         categories.set(item.category, [...(categories.get(item.category) ?? []), item.priceAmount]);
       }
       expect(categories.size).toBe(20);
-      for (const prices of categories.values()) expect(Math.max(...prices) / Math.min(...prices)).toBeGreaterThan(3);
+      for (const prices of categories.values())
+        expect(Math.max(...prices) / Math.min(...prices)).toBeGreaterThan(3);
     });
 
     it('stores personal data encrypted and indexed exactly as the members module does', async () => {
@@ -131,7 +165,8 @@ describe.each(testDatabases())('demo shop generator on %s', (database) => {
         expect(e.occurredAt).toBeLessThanOrEqual(ctx.clock.now());
         expect(e.contentHash).toBe(eventContentHash(apiEventOf(e)));
       }
-      for (const e of events.filter((x) => x.type === 'login')) expect(e.deviceId && e.ip && e.userAgent && e.channel).toBeTruthy();
+      for (const e of events.filter((x) => x.type === 'login'))
+        expect(e.deviceId && e.ip && e.userAgent && e.channel).toBeTruthy();
     });
 
     it('refunds only orders paid earlier, with the same order and item', () => {
@@ -161,7 +196,12 @@ describe.each(testDatabases())('demo shop generator on %s', (database) => {
     });
 
     it("concentrates purchases in the categories a member's views favour", async () => {
-      const categoryOf = new Map((await ctx.db.selectFrom('items').select(['id', 'category']).execute()).map((i) => [i.id, i.category]));
+      const categoryOf = new Map(
+        (await ctx.db.selectFrom('items').select(['id', 'category']).execute()).map((i) => [
+          i.id,
+          i.category,
+        ]),
+      );
       const views = new Map<string, Map<string, number>>();
       for (const e of events.filter((x) => x.type === 'view')) {
         const counts = views.get(e.memberId) ?? new Map<string, number>();
@@ -172,7 +212,9 @@ describe.each(testDatabases())('demo shop generator on %s', (database) => {
       let inTop = 0;
       let total = 0;
       for (const e of events.filter((x) => x.type === 'order_paid')) {
-        const top = [...(views.get(e.memberId) ?? new Map<string, number>())].sort((a, b) => b[1] - a[1]).slice(0, 2);
+        const top = [...(views.get(e.memberId) ?? new Map<string, number>())]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 2);
         total += 1;
         if (top.some(([c]) => c === categoryOf.get(e.itemId as string))) inTop += 1;
       }
@@ -183,7 +225,8 @@ describe.each(testDatabases())('demo shop generator on %s', (database) => {
     it('peaks on 双11 and leaves some members lapsed', () => {
       const orders = events.filter((x) => x.type === 'order_paid');
       const singlesDay = Date.UTC(2025, 10, 10, -8);
-      const festival = orders.filter((e) => e.occurredAt >= singlesDay && e.occurredAt < singlesDay + 2 * DAY).length / 2;
+      const festival =
+        orders.filter((e) => e.occurredAt >= singlesDay && e.occurredAt < singlesDay + 2 * DAY).length / 2;
       expect(festival).toBeGreaterThan((orders.length / 365) * 2);
       const lastSeen = new Map<string, number>();
       for (const e of events) lastSeen.set(e.memberId, Math.max(lastSeen.get(e.memberId) ?? 0, e.occurredAt));
@@ -196,8 +239,15 @@ describe.each(testDatabases())('demo shop generator on %s', (database) => {
 
   describe('planted abuse', () => {
     async function labels(pattern: string) {
-      const rows = await ctx.db.selectFrom('demoAbuseLabels').selectAll().where('pattern', '=', pattern).execute();
-      return rows.map((r) => ({ memberId: r.memberId, details: JSON.parse(r.details) as Record<string, unknown> }));
+      const rows = await ctx.db
+        .selectFrom('demoAbuseLabels')
+        .selectAll()
+        .where('pattern', '=', pattern)
+        .execute();
+      return rows.map((r) => ({
+        memberId: r.memberId,
+        details: JSON.parse(r.details) as Record<string, unknown>,
+      }));
     }
 
     it('groups multi_account sign-ups on one device and IP, each with a coupon first order', async () => {
@@ -223,7 +273,11 @@ describe.each(testDatabases())('demo shop generator on %s', (database) => {
         const login = own.find((e) => e.type === 'login' && e.deviceId === details.deviceId) as EventRow;
         expect(login.ip).toBe(details.ip);
         expect(details.region).not.toBe(details.homeRegion);
-        expect(own.filter((e) => e.occurredAt < login.occurredAt).some((e) => e.deviceId === details.deviceId || e.ip === details.ip)).toBe(false);
+        expect(
+          own
+            .filter((e) => e.occurredAt < login.occurredAt)
+            .some((e) => e.deviceId === details.deviceId || e.ip === details.ip),
+        ).toBe(false);
         const order = own.find((e) => e.type === 'order_paid' && e.orderId === details.orderId) as EventRow;
         expect(order.occurredAt - login.occurredAt).toBeLessThanOrEqual(15 * MINUTE);
         expect(order.deviceId).toBe(details.deviceId);
@@ -237,7 +291,9 @@ describe.each(testDatabases())('demo shop generator on %s', (database) => {
         const orderIds = details.orderIds as string[];
         expect(orderIds.length).toBeGreaterThanOrEqual(3);
         for (const orderId of orderIds) {
-          const types = events.filter((e) => e.memberId === memberId && e.orderId === orderId).map((e) => e.type);
+          const types = events
+            .filter((e) => e.memberId === memberId && e.orderId === orderId)
+            .map((e) => e.type);
           expect(types).toEqual(['order_paid', 'order_refunded']);
         }
       }

@@ -58,28 +58,40 @@ export async function isDatabaseEmpty(ctx: AppContext): Promise<boolean> {
   return true;
 }
 
+function checkOptions(
+  options: GenerateDemoShopOptions,
+): Required<Pick<GenerateDemoShopOptions, 'members' | 'seed' | 'months' | 'intensity'>> {
+  const { members, seed, months = 12, intensity = 1 } = options;
+  if (!Number.isInteger(members) || members < 1 || members > 10_000_000) {
+    throw new RangeError('members must be an integer from 1 to 10,000,000');
+  }
+  if (!Number.isInteger(seed)) throw new RangeError('seed must be an integer');
+  if (!(months >= 6 && months <= 18)) throw new RangeError('months must be from 6 to 18');
+  if (!(intensity > 0 && intensity <= 20)) throw new RangeError('intensity must be above 0 and at most 20');
+  return { members, seed, months, intensity };
+}
+
 /**
  * Writes a seeded synthetic shop straight into the tables: ~2,000 items, `members` members with
  * encrypted personal data, months of latent-driven behaviour and planted abuse with ground
  * truth. Streams chunk by chunk (one transaction each), so memory stays flat at any size.
  * @example await generateDemoShop(ctx, { members: 10_000, seed: 42, onProgress: (p) => bar.update(p.membersDone) })
  */
-export async function generateDemoShop(ctx: AppContext, options: GenerateDemoShopOptions): Promise<DemoShopResult> {
-  const { members, seed } = options;
-  const months = options.months ?? 12;
+export async function generateDemoShop(
+  ctx: AppContext,
+  options: GenerateDemoShopOptions,
+): Promise<DemoShopResult> {
+  const { members, seed, months, intensity } = checkOptions(options);
   const chunkSize = options.chunkSize ?? 500;
-  if (!Number.isInteger(members) || members < 1 || members > 10_000_000) throw new RangeError('members must be an integer from 1 to 10,000,000');
-  if (!Number.isInteger(seed)) throw new RangeError('seed must be an integer');
-  if (!(months >= 6 && months <= 18)) throw new RangeError('months must be from 6 to 18');
   const now = ctx.clock.now();
   const window: MemberWindow = { start: Math.floor(now - months * MONTH), end: now, population: members };
   const catalog = buildCatalog(seed);
-  const settings: SimulationSettings = { catalog, now, intensity: options.intensity ?? 1 };
+  const settings: SimulationSettings = { catalog, now, intensity };
   await writeCatalog(ctx, catalog, now);
   const roles = planAbuse(seed, window);
   const eventsByType: Record<string, number> = {};
   let events = 0;
-  const restoreCache = await enlargeSqliteCache(ctx);
+  const restoreSettings = await tuneSqliteForBulkLoad(ctx);
   try {
     for (let first = 0; first < members; first += chunkSize) {
       const last = Math.min(members, first + chunkSize);
@@ -87,14 +99,14 @@ export async function generateDemoShop(ctx: AppContext, options: GenerateDemoSho
       options.onProgress?.({ membersDone: last, membersTotal: members, eventsWritten: events });
     }
   } finally {
-    await restoreCache();
+    await restoreSettings();
   }
   await ctx.db.transaction().execute((trx) =>
     appendAudit(ctx, trx, {
       actorType: 'system',
       actorId: 'demo',
       action: 'demo.generate',
-      details: { seed, members, items: catalog.items.length, events, months },
+      details: { seed, members, events, months },
     }),
   );
   return {
@@ -110,16 +122,27 @@ export async function generateDemoShop(ctx: AppContext, options: GenerateDemoSho
 }
 
 /**
- * SQLite's default page cache (2 MB) makes index upkeep on a growing events table disk-bound;
- * a larger cache for the duration of the run keeps the index pages in memory. Returns the undo.
+ * Bulk-load settings for SQLite while the demo is written, restored afterwards: a large page
+ * cache (the default 2 MB makes index upkeep on a growing events table disk-bound), no fsync
+ * per checkpoint, and rarer checkpoints. A machine crash mid-run can cost the half-built demo
+ * database, which is then simply generated again; an application crash cannot corrupt it.
  */
-async function enlargeSqliteCache(ctx: AppContext): Promise<() => Promise<void>> {
+async function tuneSqliteForBulkLoad(ctx: AppContext): Promise<() => Promise<void>> {
   if (ctx.dialect !== 'sqlite') return async () => {};
-  const before = await sql<{ cache_size: number }>`pragma cache_size`.execute(ctx.db);
-  const previous = Number(before.rows[0]?.cache_size ?? -2000);
-  await sql`pragma cache_size = ${sql.raw(String(-SQLITE_CACHE_KIB))}`.execute(ctx.db);
+  const settings: Record<string, number> = {
+    cache_size: -SQLITE_CACHE_KIB,
+    synchronous: 0,
+    wal_autocheckpoint: 20_000,
+  };
+  const previous: Record<string, number> = {};
+  for (const [name, value] of Object.entries(settings)) {
+    const rows = await sql<Record<string, number>>`pragma ${sql.raw(name)}`.execute(ctx.db);
+    previous[name] = Number(Object.values(rows.rows[0] ?? {})[0]);
+    await sql`pragma ${sql.raw(`${name} = ${value}`)}`.execute(ctx.db);
+  }
   return async () => {
-    await sql`pragma cache_size = ${sql.raw(String(previous))}`.execute(ctx.db);
+    for (const [name, value] of Object.entries(previous))
+      await sql`pragma ${sql.raw(`${name} = ${value}`)}`.execute(ctx.db);
   };
 }
 

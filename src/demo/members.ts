@@ -107,7 +107,12 @@ export function uniqueNumber(index: number, digits: number, salt: number): strin
 }
 
 /** Draws one member (profile, contact data, devices, latent traits) from its own stream. */
-export function createMember(seed: number, index: number, window: MemberWindow, override: MemberOverride = {}): DemoMember {
+export function createMember(
+  seed: number,
+  index: number,
+  window: MemberWindow,
+  override: MemberOverride = {},
+): DemoMember {
   const rng = Rng.stream(seed, 'member', index);
   const gender = rng.chance(0.56) ? 'female' : 'male';
   const locale = rng.chance(0.9) ? 'zh-CN' : 'en-US';
@@ -134,12 +139,22 @@ export function createMember(seed: number, index: number, window: MemberWindow, 
     cityIndex,
     region: city[0],
     name: person.name,
-    email: drawEmail(rng, person.local, uniqueNumber(index, emailDigits, streamSeed(seed, ['email'])), override.disposable === true),
+    email: drawEmail(
+      rng,
+      person.local,
+      uniqueNumber(index, emailDigits, streamSeed(seed, ['email'])),
+      override.disposable === true,
+    ),
     phone: drawPhone(rng, uniqueNumber(index, 8, streamSeed(seed, ['phone'])), override.disposable === true),
     birthday: drawBirthday(rng, window.end),
     address: `${city[1]}市${rng.chance(0.5) ? city[3] : city[4]}${rng.pick(ROADS)}${rng.between(1, 999)}号${rng.between(1, 30)}栋${rng.between(1, 32)}0${rng.between(1, 6)}室`,
     devices,
-    ips: override.ip ? [override.ip] : [`${block}.${rng.int(256)}.${rng.between(1, 254)}`, `${block}.${rng.int(256)}.${rng.between(1, 254)}`],
+    ips: override.ip
+      ? [override.ip]
+      : [
+          `${block}.${rng.int(256)}.${rng.between(1, 254)}`,
+          `${block}.${rng.int(256)}.${rng.between(1, 254)}`,
+        ],
     consents: {
       marketingEmail: { granted: rng.chance(0.45), at: consentAt },
       marketingSms: { granted: rng.chance(0.3), at: consentAt },
@@ -169,7 +184,8 @@ function englishName(rng: Rng, gender: 'female' | 'male'): { name: string; local
 /** Email local parts end in a unique number, so addresses never collide. */
 function drawEmail(rng: Rng, nameLocal: string, unique: string, disposable: boolean): string {
   const domain = (EMAIL_DOMAINS[rng.weighted(DOMAIN_CUMULATIVE)] as (typeof EMAIL_DOMAINS)[number])[0];
-  if (disposable || rng.chance(0.2)) return `${rng.pick(EMAIL_WORDS)}${rng.pick(EMAIL_WORDS)}${unique}@${domain}`;
+  if (disposable || rng.chance(0.2))
+    return `${rng.pick(EMAIL_WORDS)}${rng.pick(EMAIL_WORDS)}${unique}@${domain}`;
   if (domain === 'qq.com' && rng.chance(0.6)) return `${rng.between(1, 9)}${unique}@qq.com`;
   return `${nameLocal}${unique}@${domain}`;
 }
@@ -205,9 +221,13 @@ function drawLatent(rng: Rng, registeredAt: number, end: number, disposable: boo
   const raw = CATEGORY_WEIGHTS.map((w) => rng.gamma((0.35 * w) / MEAN_CATEGORY_WEIGHT));
   const sum = raw.reduce((s, v) => s + v, 0) || 1;
   const prefs = Float64Array.from(raw, (v) => v / sum);
-  const favouriteBrand = Int8Array.from(CATEGORY_SPECS, (c) => (rng.chance(0.55) ? rng.int(c.brands.length) : -1));
+  const favouriteBrand = Int8Array.from(CATEGORY_SPECS, (c) =>
+    rng.chance(0.55) ? rng.int(c.brands.length) : -1,
+  );
   // Lapse: a quarter leave within weeks; the rest have a months-long exponential lifetime.
-  const lifetime = rng.chance(0.25) ? rng.exponential(20 * DAY) : rng.exponential(rng.uniform(150, 600) * DAY);
+  const lifetime = rng.chance(0.25)
+    ? rng.exponential(20 * DAY)
+    : rng.exponential(rng.uniform(150, 600) * DAY);
   const churnAt = disposable ? registeredAt + rng.uniform(1, 3) * DAY : registeredAt + lifetime;
   return {
     prefs,

@@ -13,7 +13,15 @@ interface Band {
 const ZH: Readonly<Record<1 | 2 | 3 | 4 | 5, Band>> = {
   5: {
     openers: ['非常满意！', '超出预期，', '太喜欢了，', '好评！', '五星好评，'],
-    aspects: ['质量很好', '做工精细', '物流很快', '包装很用心', '性价比很高', '和描述的一模一样', '客服态度很好'],
+    aspects: [
+      '质量很好',
+      '做工精细',
+      '物流很快',
+      '包装很用心',
+      '性价比很高',
+      '和描述的一模一样',
+      '客服态度很好',
+    ],
     closers: ['会回购的。', '强烈推荐！', '下次还来。', '已经推荐给朋友了。'],
   },
   4: {
@@ -41,7 +49,14 @@ const ZH: Readonly<Record<1 | 2 | 3 | 4 | 5, Band>> = {
 const EN: Readonly<Record<1 | 2 | 3 | 4 | 5, Band>> = {
   5: {
     openers: ['Absolutely love it!', 'Excellent purchase.', 'Great product!', 'Exceeded my expectations.'],
-    aspects: ['great quality', 'fast delivery', 'beautifully packaged', 'excellent value', 'exactly as described', 'very helpful support'],
+    aspects: [
+      'great quality',
+      'fast delivery',
+      'beautifully packaged',
+      'excellent value',
+      'exactly as described',
+      'very helpful support',
+    ],
     closers: ['Highly recommend.', 'Will buy again.', 'Five stars.'],
   },
   4: {
@@ -51,17 +66,35 @@ const EN: Readonly<Record<1 | 2 | 3 | 4 | 5, Band>> = {
   },
   3: {
     openers: ['It is okay.', 'Average.', 'Nothing special.'],
-    aspects: ['quality is average', 'you get what you pay for', 'no surprises', 'plain packaging', 'normal delivery'],
+    aspects: [
+      'quality is average',
+      'you get what you pay for',
+      'no surprises',
+      'plain packaging',
+      'normal delivery',
+    ],
     closers: ['It will do.', 'Neither good nor bad.', 'Will see how it holds up.'],
   },
   2: {
     openers: ['A bit disappointed.', 'Not very satisfied.'],
-    aspects: ['mediocre quality', 'rough finish', 'very slow delivery', 'colour differs from photos', 'strange smell'],
+    aspects: [
+      'mediocre quality',
+      'rough finish',
+      'very slow delivery',
+      'colour differs from photos',
+      'strange smell',
+    ],
     closers: ['Would not buy again.', 'Poor value.', 'The seller should improve.'],
   },
   1: {
     openers: ['Very disappointed!', 'Terrible.', 'Awful product.'],
-    aspects: ['poor quality', 'arrived broken', 'nothing like the description', 'support never replied', 'looks used'],
+    aspects: [
+      'poor quality',
+      'arrived broken',
+      'nothing like the description',
+      'support never replied',
+      'looks used',
+    ],
     closers: ['Returned it.', 'Avoid.', 'Never again.'],
   },
 };
@@ -80,7 +113,8 @@ export function reviewText(rng: Rng, rating: number, english: boolean, noun: str
   const band = (english ? EN : ZH)[Math.min(5, Math.max(1, rating)) as 1 | 2 | 3 | 4 | 5];
   const first = rng.pick(band.aspects);
   let second = rng.pick(band.aspects);
-  if (second === first) second = band.aspects[(band.aspects.indexOf(first) + 1) % band.aspects.length] as string;
+  if (second === first)
+    second = band.aspects[(band.aspects.indexOf(first) + 1) % band.aspects.length] as string;
   if (english) {
     const lead = rng.chance(0.4) ? `The ${noun.toLowerCase()}: ` : '';
     return `${rng.pick(band.openers)} ${lead}${capitalise(first)}, ${second}. ${rng.pick(band.closers)}`;

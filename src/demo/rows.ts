@@ -79,7 +79,10 @@ export async function insertBatched<T extends 'members' | 'items' | 'events' | '
   if (!first) return;
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS[dialect] / Object.keys(first).length));
   for (let start = 0; start < rows.length; start += perStatement) {
-    // biome-ignore lint/suspicious/noExplicitAny: one generic helper for four tables; rows are typed by the caller.
-    await db.insertInto(table).values(rows.slice(start, start + perStatement) as any).execute();
+    // One helper for four tables: the caller's rows are typed, Kysely cannot relate them to a generic T.
+    await db
+      .insertInto(table)
+      .values(rows.slice(start, start + perStatement) as never)
+      .execute();
   }
 }

@@ -57,14 +57,21 @@ interface LocalDate {
 
 function localDate(time: number): LocalDate {
   const d = new Date(time + CST_OFFSET);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: (d.getUTCDay() + 6) % 7 };
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    weekday: (d.getUTCDay() + 6) % 7,
+  };
 }
 
 /** Days from the year's 春节 to this date (negative before), or null when the year is not tabled. */
 function daysFromSpringFestival(date: LocalDate): number | null {
   const festival = SPRING_FESTIVAL[date.year];
   if (!festival) return null;
-  return (Date.UTC(date.year, date.month - 1, date.day) - Date.UTC(date.year, festival[0] - 1, festival[1])) / DAY;
+  return (
+    (Date.UTC(date.year, date.month - 1, date.day) - Date.UTC(date.year, festival[0] - 1, festival[1])) / DAY
+  );
 }
 
 function festivalFactor(date: LocalDate): number {
@@ -89,11 +96,13 @@ export function dayFactor(time: number): number {
 /** The promotion running at `time`, if any. */
 export function promotionAt(time: number): Promotion | null {
   const { month, day } = localDate(time);
-  if (month === 6 && day <= 18) return { name: '618', discount: 0.15, conversionBoost: day === 18 ? 1.8 : 1.35 };
+  if (month === 6 && day <= 18)
+    return { name: '618', discount: 0.15, conversionBoost: day === 18 ? 1.8 : 1.35 };
   if ((month === 10 && day >= 24) || (month === 11 && day <= 11)) {
     return { name: 'double11', discount: 0.2, conversionBoost: day === 11 && month === 11 ? 2 : 1.4 };
   }
-  if (month === 12 && day >= 10 && day <= 12) return { name: 'double12', discount: 0.12, conversionBoost: 1.3 };
+  if (month === 12 && day >= 10 && day <= 12)
+    return { name: 'double12', discount: 0.12, conversionBoost: 1.3 };
   if (day === 8) return { name: 'member_day', discount: 0.08, conversionBoost: 1.2 };
   return null;
 }

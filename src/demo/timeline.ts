@@ -1,6 +1,6 @@
 import type { NormalisedEvent } from '../modules/events/index.ts';
 import type { Catalog, DemoItem } from './catalog.ts';
-import type { Device, DemoMember } from './members.ts';
+import type { DemoMember, Device } from './members.ts';
 import type { Rng } from './random.ts';
 import { drawRating, reviewText } from './reviews.ts';
 import { promotionAt } from './seasonality.ts';
@@ -65,7 +65,13 @@ export class MemberTimeline {
   add(type: NormalisedEvent['type'], time: number, fields: EventFields = {}): boolean {
     const at = Math.floor(time);
     if (at > this.settings.now) return false;
-    this.events.push({ id: eventId(this.rng, at), type, memberId: this.member.id, occurredAt: at, ...fields });
+    this.events.push({
+      id: eventId(this.rng, at),
+      type,
+      memberId: this.member.id,
+      occurredAt: at,
+      ...fields,
+    });
     return true;
   }
 
@@ -92,8 +98,16 @@ export class MemberTimeline {
     const promotion = promotionAt(time);
     const discount = promotion?.discount ?? 0;
     if (coupon) {
-      const value = Math.min(5000, Math.max(500, Math.round((items[0] as DemoItem).priceAmount * 0.1 / 100) * 100));
-      this.add('coupon_use', time - 20_000, { orderId, amount: cny(value), context, properties: { couponCode: coupon } });
+      const value = Math.min(
+        5000,
+        Math.max(500, Math.round(((items[0] as DemoItem).priceAmount * 0.1) / 100) * 100),
+      );
+      this.add('coupon_use', time - 20_000, {
+        orderId,
+        amount: cny(value),
+        context,
+        properties: { couponCode: coupon },
+      });
     }
     const lines: OrderLine[] = [];
     for (const item of items) {
@@ -137,15 +151,23 @@ export class MemberTimeline {
       const { item } = line;
       const refunded =
         this.rng.chance(0.02 + 0.2 * (1 - item.quality) ** 2) &&
-        this.refund(line, line.paidAt + this.rng.uniform(2, 20) * DAY, this.rng.pick(['quality', 'not_as_described', 'changed_mind', 'size']));
+        this.refund(
+          line,
+          line.paidAt + this.rng.uniform(2, 20) * DAY,
+          this.rng.pick(['quality', 'not_as_described', 'changed_mind', 'size']),
+        );
       if (!this.rng.chance(refunded ? 0.3 : 0.22)) continue;
-      const rating = refunded ? Math.min(2, drawRating(this.rng, item.quality * 0.3)) : drawRating(this.rng, item.quality);
+      const rating = refunded
+        ? Math.min(2, drawRating(this.rng, item.quality * 0.3))
+        : drawRating(this.rng, item.quality);
       const withText = this.rng.chance(0.85);
       this.add('review', line.paidAt + this.rng.uniform(3, 15) * DAY + this.rng.int(60) * MINUTE, {
         itemId: item.id,
         orderId: line.orderId,
         rating,
-        ...(withText ? { text: reviewText(this.rng, rating, english, english ? item.leafEn : item.leafZh) } : {}),
+        ...(withText
+          ? { text: reviewText(this.rng, rating, english, english ? item.leafEn : item.leafZh) }
+          : {}),
       });
     }
   }
