@@ -1,50 +1,17 @@
 // Event ingest: events/s through POST /v1/events (batches of 1,000, one client) and through the
 // service call ingestEvents(), each as a ratio to raw better-sqlite3 prepared inserts of the same
 // rows in one transaction, all in the same run on SQLite files. Aim: HTTP ratio >= 0.25.
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { ingestEvents } from '../src/modules/events/index.ts';
+import { BATCH, type BenchEvent, MEMBERS, makeBatch } from './lib/event-batches.ts';
 import { median, report } from './lib/report.ts';
 import { BENCH_API_KEY, startBenchServer } from './lib/server.ts';
 
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 30);
-const BATCH = 1000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const MEMBERS = 1000;
-const TYPES = ['view', 'view', 'view', 'cart_add', 'favorite', 'order_paid'] as const;
-
-type BenchEvent = Record<string, unknown> & {
-  id: string;
-  type: string;
-  memberId: string;
-  occurredAt: string;
-};
-
-function makeBatch(tag: string, batch: number): BenchEvent[] {
-  const events: BenchEvent[] = [];
-  const base = Date.UTC(2026, 5, 1);
-  for (let i = 0; i < BATCH; i++) {
-    const n = batch * BATCH + i;
-    const type = TYPES[n % TYPES.length] as string;
-    const event: BenchEvent = {
-      id: `${tag}-${n}`,
-      type,
-      memberId: `m-${n % MEMBERS}`,
-      itemId: `sku-${(n * 7919) % 5000}`,
-      occurredAt: new Date(base + n * 1000).toISOString(),
-      context: { ip: `10.0.${n % 250}.${n % 200}`, deviceId: `d-${n % MEMBERS}`, channel: 'app' },
-    };
-    if (type === 'order_paid') {
-      event.orderId = `o-${tag}-${n}`;
-      event.quantity = 1;
-      event.amount = { amount: 1000 + (n % 50_000), currency: 'CNY' };
-    }
-    events.push(event);
-  }
-  return events;
-}
-
 /** The reference: the same rows as plain prepared INSERTs in one transaction. */
 function rawInsert(path: string, batches: BenchEvent[][]): number {
   const db = new SQLite(path);
@@ -82,6 +49,25 @@ function rawInsert(path: string, batches: BenchEvent[][]): number {
   const seconds = (performance.now() - started) / 1000;
   db.close();
   return (batches.length * BATCH) / seconds;
+}
+
+/** The HTTP client runs in its own process (the other core), as a store's backend would. */
+function postFromClientProcess(url: string, tag: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [
+        join(import.meta.dirname, '..', 'bin', 'run-ts.mjs'),
+        join(import.meta.dirname, 'lib', 'post-batches.ts'),
+        url,
+        BENCH_API_KEY,
+        tag,
+        String(BATCHES),
+      ],
+      (error, stdout) =>
+        error ? reject(error) : resolve(JSON.parse(stdout.trim().split('\n').pop() as string).eventsPerSec),
+    );
+  });
 }
 
 const server = await startBenchServer();

@@ -35,7 +35,7 @@ export async function findEventHashes(db: Database, ids: readonly string[]): Pro
 }
 
 /**
- * Inserts that skip ids already present; returns how many rows were really inserted. On SQLite
+ * Inserts that skip ids already present; returns the ids really inserted. On SQLite
  * pass the raw connection: one cached prepared statement per row is several times faster than
  * Kysely preparing a new 500-row statement per chunk.
  */
@@ -43,16 +43,17 @@ export async function insertEventRows(
   db: Database,
   rows: readonly Insertable<EventsTable>[],
   sqlite: BetterSqlite3.Database | null = null,
-): Promise<number> {
+): Promise<Set<string>> {
   if (sqlite) return insertEventRowsSqlite(sqlite, rows);
-  let inserted = 0;
+  const inserted = new Set<string>();
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
     const result = await db
       .insertInto('events')
       .values(rows.slice(start, start + INSERT_CHUNK))
       .onConflict((oc) => oc.column('id').doNothing())
-      .executeTakeFirst();
-    inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+      .returning('id')
+      .execute();
+    for (const row of result) inserted.add(row.id);
   }
   return inserted;
 }
@@ -65,15 +66,15 @@ const sqliteStatements = new WeakMap<BetterSqlite3.Database, BetterSqlite3.State
 function insertEventRowsSqlite(
   sqlite: BetterSqlite3.Database,
   rows: readonly Insertable<EventsTable>[],
-): number {
+): Set<string> {
   let statement = sqliteStatements.get(sqlite);
   if (!statement) {
     statement = sqlite.prepare(SQLITE_INSERT);
     sqliteStatements.set(sqlite, statement);
   }
-  let inserted = 0;
+  const inserted = new Set<string>();
   for (const r of rows) {
-    inserted += statement.run(
+    const { changes } = statement.run(
       r.id,
       r.type,
       r.memberId,
@@ -93,7 +94,8 @@ function insertEventRowsSqlite(
       r.channel ?? null,
       r.properties ?? null,
       r.contentHash,
-    ).changes;
+    );
+    if (changes > 0) inserted.add(r.id);
   }
   return inserted;
 }

@@ -12,7 +12,7 @@ import {
   Triage,
   validate,
 } from './events.checks.ts';
-import { findEventHashes, insertEventRows } from './events.repository.ts';
+import { insertEventRows } from './events.repository.ts';
 import type { EventsTable } from './events.table.ts';
 import { MAX_EVENT_BATCH } from './events.types.ts';
 
@@ -64,41 +64,32 @@ function toRow(c: Candidate, receivedAt: number): Insertable<EventsTable> {
   };
 }
 
-/** Inserts; when a concurrent writer stored some ids first, their hashes decide duplicate or conflict. */
-async function insertFresh(
+/**
+ * Inserts every candidate with insert-or-ignore, then looks only at the ids that were already
+ * there: the same content is a duplicate (a retry), other content a conflict. The common case
+ * — all new — costs no lookup; a conflict throws in strict mode and the transaction undoes all.
+ */
+async function insertAndReconcile(
   ctx: AppContext,
   db: Database,
-  fresh: Candidate[],
+  candidates: Candidate[],
+  prefix: string,
   triage: Triage,
 ): Promise<number> {
   const now = ctx.clock.now();
   const inserted = await insertEventRows(
     db,
-    fresh.map((c) => toRow(c, now)),
+    candidates.map((c) => toRow(c, now)),
     ctx.database.sqlite,
   );
-  if (inserted === fresh.length) return inserted;
-  const stored = await findEventHashes(
-    db,
-    fresh.map((c) => c.event.id),
-  );
-  const raced = fresh.length - inserted;
-  const conflicts = fresh.filter((c) => stored.get(c.event.id) !== c.hash);
-  if (conflicts.length > 0) {
-    const details = conflicts.map((c) => ({
-      index: c.index,
-      id: c.event.id,
-      message: 'stored concurrently with different content',
-    }));
-    throw appError(Errors.EVENT_ID_CONFLICT, undefined, details);
-  }
-  triage.duplicates += raced;
-  return inserted;
+  const existing = candidates.filter((c) => !inserted.has(c.event.id));
+  if (existing.length > 0) await checkStored(db, existing, prefix, triage);
+  return inserted.size;
 }
 
 /**
  * Validates and stores behaviour events: all checks first, then one transaction (member
- * existence, idempotency by id and content hash, chunked multi-row inserts).
+ * existence, inserts, then idempotency by id and content hash for ids already stored).
  * @example await ingestEvents(ctx, [{ id: 'e1', type: 'view', memberId: 'm1', itemId: 'sku-1', occurredAt: '2026-01-15T12:00:00Z' }])
  */
 export async function ingestEvents(
@@ -115,8 +106,7 @@ export async function ingestEvents(
   const autoCreate = options.autoCreateMembers ?? ctx.config.events.autoCreateMembers;
   const write = async (db: Database): Promise<number> => {
     const known = await checkMembers(ctx, db, candidates, autoCreate, triage);
-    const fresh = await checkStored(db, known, prefix, triage);
-    return fresh.length === 0 ? 0 : insertFresh(ctx, db, fresh, triage);
+    return known.length === 0 ? 0 : insertAndReconcile(ctx, db, known, prefix, triage);
   };
   const accepted =
     candidates.length === 0
