@@ -89,19 +89,11 @@ for (let round = 0; round < ROUNDS; round++) {
   raw.push(rawInsert(join(server.dir, 'bench.db'), rawBatches));
 
   const serviceBatches = Array.from({ length: BATCHES }, (_, b) => makeBatch(`svc${round}`, b));
-  let started = performance.now();
+  const started = performance.now();
   for (const batch of serviceBatches) await ingestEvents(server.ctx, batch);
   service.push((BATCHES * BATCH) / ((performance.now() - started) / 1000));
 
-  const httpBodies = Array.from({ length: BATCHES }, (_, b) =>
-    JSON.stringify({ events: makeBatch(`http${round}`, b) }),
-  );
-  started = performance.now();
-  for (const body of httpBodies) {
-    const res = await fetch(`${server.url}/v1/events`, { method: 'POST', headers: auth, body });
-    if (!res.ok) throw new Error(`POST /v1/events: ${res.status} ${await res.text()}`);
-  }
-  http.push((BATCHES * BATCH) / ((performance.now() - started) / 1000));
+  http.push(await postFromClientProcess(server.url, `http${round}`));
 }
 
 const rawRate = median(raw);
