@@ -20,7 +20,9 @@ export async function prepareFirstStart(ctx: AppContext, print: (line: string) =
     print(`Generating a demo shop (${members} members, seed ${seed}); MEMBRAIN_DEMO=0 turns this off…`);
     const started = Date.now();
     const result = await generateDemoShop(ctx, { members, seed });
-    print(`Demo shop ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(result)}`);
+    print(
+      `Demo shop ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.members} members, ${result.items} items, ${result.events} events`,
+    );
   }
 
   if (secrets.length > 0) {

@@ -29,7 +29,8 @@ export function registerServeCommand(program: Command): void {
       };
       process.once('SIGINT', () => void shutdown('SIGINT'));
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
-      const address = await app.listen({ port: config.port, host: config.host });
-      ctx.log.info({ address, database: ctx.dialect }, 'Membrain is listening');
+      const url = await app.listen({ port: config.port, host: config.host });
+      ctx.log.info({ url, database: ctx.dialect }, 'Membrain is listening');
+      process.stdout.write(`Membrain is listening on ${url}  (API reference: ${url}/docs)\n`);
     });
 }

@@ -40,6 +40,8 @@ function openSqlite(url: string): DatabaseHandle {
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
+  // A 64 MiB page cache instead of SQLite's 2 MiB default: event indexes grow large quickly.
+  connection.pragma('cache_size = -65536');
   const db = new Kysely<DB>({
     dialect: new SqliteDialect({ database: withStatementCache(connection) }),
     plugins: [new CamelCasePlugin()],
