@@ -3,7 +3,7 @@ import type { AppContext } from '../context.ts';
 import { blindIndex, normaliseEmail, normalisePhone } from '../crypto/blind-index.ts';
 import type { Database, DB } from '../db/database.ts';
 import { canonicalJson } from '../lib/json.ts';
-import { eventContentHash, type NormalisedEvent } from '../modules/events/index.ts';
+import { eventContentHash, eventToRow, type NormalisedEvent } from '../modules/events/index.ts';
 import { type MembersTable, type PiiField, piiAad } from '../modules/members/index.ts';
 import type { DemoMember } from './members.ts';
 
@@ -45,27 +45,7 @@ export function memberRow(ctx: AppContext, member: DemoMember, now: number): Mem
 
 /** The stored events row; receivedAt is a couple of seconds after the event (never after now). */
 export function eventRow(event: NormalisedEvent, now: number): Insertable<DB['events']> {
-  return {
-    id: event.id,
-    type: event.type,
-    memberId: event.memberId,
-    itemId: event.itemId ?? null,
-    orderId: event.orderId ?? null,
-    occurredAt: event.occurredAt,
-    receivedAt: Math.min(now, event.occurredAt + 2000),
-    quantity: event.quantity ?? null,
-    priceAmount: event.price?.amount ?? null,
-    amount: event.amount?.amount ?? null,
-    currency: event.amount?.currency ?? event.price?.currency ?? null,
-    rating: event.rating ?? null,
-    text: event.text ?? null,
-    ip: event.context?.ip ?? null,
-    deviceId: event.context?.deviceId ?? null,
-    userAgent: event.context?.userAgent ?? null,
-    channel: event.context?.channel ?? null,
-    properties: event.properties ? JSON.stringify(event.properties) : null,
-    contentHash: eventContentHash(event),
-  };
+  return eventToRow(event, Math.min(now, event.occurredAt + 2000), eventContentHash(event));
 }
 
 /** Multi-row inserts of `rows` into `table`, each statement under the dialect's parameter limit. */

@@ -14,7 +14,7 @@ import {
 } from './events.checks.ts';
 import { insertEventRows } from './events.repository.ts';
 import type { EventsTable } from './events.table.ts';
-import { MAX_EVENT_BATCH } from './events.types.ts';
+import { MAX_EVENT_BATCH, type NormalisedEvent } from './events.types.ts';
 
 export { type EventReject, eventContentHash } from './events.checks.ts';
 
@@ -39,8 +39,12 @@ export interface IngestEventsResult {
   rejected: EventReject[];
 }
 
-function toRow(c: Candidate, receivedAt: number): Insertable<EventsTable> {
-  const e = c.event;
+/** The stored row of a validated event (the demo generator writes rows through this too). */
+export function eventToRow(
+  e: NormalisedEvent,
+  receivedAt: number,
+  contentHash: string,
+): Insertable<EventsTable> {
   return {
     id: e.id,
     type: e.type,
@@ -60,7 +64,7 @@ function toRow(c: Candidate, receivedAt: number): Insertable<EventsTable> {
     userAgent: e.context?.userAgent ?? null,
     channel: e.context?.channel ?? null,
     properties: e.properties ? JSON.stringify(e.properties) : null,
-    contentHash: c.hash,
+    contentHash,
   };
 }
 
@@ -79,7 +83,7 @@ async function insertAndReconcile(
   const now = ctx.clock.now();
   const inserted = await insertEventRows(
     db,
-    candidates.map((c) => toRow(c, now)),
+    candidates.map((c) => eventToRow(c.event, now, c.hash)),
     ctx.database.sqlite,
   );
   const existing = candidates.filter((c) => !inserted.has(c.event.id));

@@ -3,6 +3,7 @@ export { eventRoutes } from './events.routes.ts';
 export {
   type EventReject,
   eventContentHash,
+  eventToRow,
   type IngestEventsOptions,
   type IngestEventsResult,
   ingestEvents,
