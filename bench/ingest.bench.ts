@@ -141,5 +141,4 @@ report(
     eachPhaseStartsEmpty: true,
   },
 );
-await server.app.close();
-await server.ctx.close();
+await server.stop();

@@ -80,6 +80,5 @@ report(
     rounds: ROUNDS,
   },
 );
-await membrain.app.close();
-await membrain.ctx.close();
+await membrain.stop();
 await bare.app.close();

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -15,6 +15,8 @@ export async function startBenchServer(): Promise<{
   app: FastifyInstance;
   url: string;
   dir: string;
+  /** Closes the server and the database and deletes the temp folder. */
+  stop: () => Promise<void>;
 }> {
   const dir = mkdtempSync(join(tmpdir(), 'membrain-bench-'));
   const config = loadConfig({
@@ -30,7 +32,12 @@ export async function startBenchServer(): Promise<{
   const ctx = await createContext(config);
   const app = await buildApp(ctx, { docs: false });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { ctx, app, url, dir };
+  const stop = async () => {
+    await app.close();
+    await ctx.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { ctx, app, url, dir, stop };
 }
 
 /** The reference: a bare Fastify route that returns a constant JSON object. */

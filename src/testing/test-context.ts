@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -45,12 +45,15 @@ export async function createTestContext(
   options: TestContextOptions = {},
 ): Promise<TestContext> {
   const schema = database.name === 'postgres' ? `t_${randomBytes(6).toString('hex')}` : undefined;
+  // A temp data folder, removed on close unless the test brought its own (it may read files there).
+  const ownDataDir =
+    options.config?.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'membrain-test-')) : null;
   const config = loadConfig({
     env: {},
     overrides: {
       databaseUrl: database.url,
       databaseSchema: schema,
-      dataDir: mkdtempSync(join(tmpdir(), 'membrain-test-')),
+      dataDir: ownDataDir ?? undefined,
       masterKey: TEST_MASTER_KEY,
       logLevel: options.logDestination ? 'info' : 'silent',
       // Cheap hashing keeps the suites fast; production cost is set in config.ts.
@@ -65,6 +68,7 @@ export async function createTestContext(
     ctx = await createContext(config, { clock, logDestination: options.logDestination });
   } catch (error) {
     if (schema) await dropSchema(database.url, schema);
+    if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
     throw error;
   }
   return {
@@ -73,6 +77,7 @@ export async function createTestContext(
     async close() {
       await ctx.close();
       if (schema) await dropSchema(database.url, schema);
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
     },
   };
 }
