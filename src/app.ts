@@ -6,6 +6,7 @@ import type { AppContext } from './context.ts';
 import { createAuthenticator } from './http/authenticate.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { registerMetrics } from './http/metrics.ts';
+import { DEFAULT_WEB_DIST, hasWebBuild, registerWebApp } from './http/static.ts';
 import { apiKeyRoutes } from './modules/apikeys/index.ts';
 import { auditRoutes } from './modules/audit/index.ts';
 import { authRoutes } from './modules/auth/index.ts';
@@ -14,10 +15,13 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import { itemRoutes } from './modules/items/index.ts';
 import { memberRoutes } from './modules/members/index.ts';
 import { operatorRoutes } from './modules/operators/index.ts';
+import { statsRoutes } from './modules/stats/index.ts';
 
 export interface BuildAppOptions {
   /** Serve the OpenAPI UI at /docs (off in most tests: it is slow to register). */
   docs?: boolean;
+  /** The built dashboard to serve at `/` (default web/dist); false serves none. */
+  webDist?: string | false;
 }
 
 /** The HTTP application for a context; registers every module and never listens itself. */
@@ -65,8 +69,11 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await v1.register(auditRoutes(ctx));
       await v1.register(itemRoutes(ctx));
       await v1.register(eventRoutes(ctx));
+      await v1.register(statsRoutes(ctx));
     },
     { prefix: '/v1' },
   );
+  const webDist = options.webDist ?? DEFAULT_WEB_DIST;
+  if (webDist !== false && hasWebBuild(webDist)) await registerWebApp(app, webDist);
   return app;
 }

@@ -1,6 +1,7 @@
 import type { AppContext } from './context.ts';
 import { generateDemoShop, isDatabaseEmpty } from './demo/index.ts';
 import { ensureBootstrapApiKey, ensureFirstAdmin } from './modules/operators/bootstrap.ts';
+import { rebuildDailyStats } from './modules/stats/index.ts';
 
 /**
  * What a fresh installation needs before it serves: the first admin, a full-scope API key and,
@@ -20,6 +21,8 @@ export async function prepareFirstStart(ctx: AppContext, print: (line: string) =
     print(`Generating a demo shop (${members} members, seed ${seed}); MEMBRAIN_DEMO=0 turns this off…`);
     const started = Date.now();
     const result = await generateDemoShop(ctx, { members, seed });
+    // The generator writes rows directly, past the services that keep the daily aggregates.
+    await rebuildDailyStats(ctx);
     print(
       `Demo shop ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.members} members, ${result.items} items, ${result.events} events`,
     );

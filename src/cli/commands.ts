@@ -7,6 +7,7 @@ import { registerKeysCommand } from './keys.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
 import { registerOperatorCommand } from './operator.command.ts';
 import { registerServeCommand } from './serve.command.ts';
+import { registerStatsCommand } from './stats.command.ts';
 
 /** Every `membrain` sub-command; each lives in its own file. */
 export function registerCommands(program: Command): void {
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerOperatorCommand(program);
   registerKeysCommand(program);
   registerAuditCommand(program);
+  registerStatsCommand(program);
 }

@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { type DemoProgress, type DemoShopResult, generateDemoShop, isDatabaseEmpty } from '../demo/index.ts';
+import { rebuildDailyStats } from '../modules/stats/index.ts';
 import { withCliContext } from './cli-context.ts';
 
 interface DemoCommandOptions {
@@ -85,6 +86,8 @@ export function registerDemoCommand(program: Command): void {
         } finally {
           bar.stop();
         }
+        // The generator writes rows directly, past the services that keep the daily aggregates.
+        await rebuildDailyStats(ctx);
         const seconds = (Date.now() - started) / 1000;
         console.log(
           `Demo shop ready in ${seconds.toFixed(1)} s: ${result.members.toLocaleString('en')} members, ` +

@@ -1,10 +1,22 @@
 import type { Command } from 'commander';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
-import { createContext } from '../context.ts';
+import { type AppContext, createContext } from '../context.ts';
 import { prepareFirstStart } from '../first-start.ts';
+import { ensureWebBuild } from './web-build.ts';
 
-/** `membrain serve`: the API (and, later, the dashboard and scheduled jobs) in one process. */
+/** Builds the dashboard when missing or stale; a failed build leaves the API serving without it. */
+async function buildDashboard(ctx: AppContext): Promise<void> {
+  try {
+    const web = await ensureWebBuild();
+    const words = { built: `built in ${web.ms} ms`, fresh: 'up to date', 'no-sources': 'not installed' };
+    ctx.log.info({ dist: web.dist, status: web.status }, `dashboard ${words[web.status]}`);
+  } catch (err) {
+    ctx.log.error({ err }, 'dashboard build failed; serving the API without it');
+  }
+}
+
+/** `membrain serve`: the API and the dashboard (built first when missing or stale) in one process. */
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
@@ -20,6 +32,7 @@ export function registerServeCommand(program: Command): void {
       });
       const ctx = await createContext(config);
       await prepareFirstStart(ctx, (line) => process.stdout.write(`${line}\n`));
+      await buildDashboard(ctx);
       const app = await buildApp(ctx);
       const shutdown = async (signal: string) => {
         ctx.log.info({ signal }, 'shutting down');

@@ -9,6 +9,13 @@ import type { EventsTable, ImportRunsTable } from '../modules/events/events.tabl
 import type { ItemsTable } from '../modules/items/items.table.ts';
 import type { MemberCredentialsTable, MembersTable } from '../modules/members/members.table.ts';
 import type { OperatorsTable } from '../modules/operators/operators.table.ts';
+import type {
+  DailyCategorySalesTable,
+  DailyEventCountsTable,
+  DailyNewMembersTable,
+  DailyOrdersTable,
+  MemberActivityTable,
+} from '../modules/stats/stats.table.ts';
 
 /** Every table, as Kysely sees it (camelCase here, snake_case in SQL through CamelCasePlugin). */
 export interface DB {
@@ -24,6 +31,11 @@ export interface DB {
   importRuns: ImportRunsTable;
   dataKeys: DataKeysTable;
   demoAbuseLabels: DemoAbuseLabelsTable;
+  dailyEventCounts: DailyEventCountsTable;
+  dailyOrders: DailyOrdersTable;
+  dailyCategorySales: DailyCategorySalesTable;
+  dailyNewMembers: DailyNewMembersTable;
+  memberActivity: MemberActivityTable;
 }
 
 /** The query builder every repository takes; a Transaction is one too. */

@@ -1,10 +1,12 @@
 import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migration';
 import type { DatabaseHandle } from './database.ts';
 import * as m0001 from './migrations/0001-core.ts';
+import * as m0002 from './migrations/0002-daily-stats.ts';
 
 /** Migrations in order; a new one is a new file here, never an edit of an applied one. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': m0001,
+  '0002-daily-stats': m0002,
 };
 
 // On PostgreSQL the migration tables must be looked up in our own schema: left unset, Kysely

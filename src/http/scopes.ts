@@ -9,6 +9,7 @@ export const SCOPES = [
   'operators:manage',
   'apikeys:manage',
   'audit:read',
+  'stats:read',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];
@@ -19,8 +20,16 @@ export type OperatorRole = (typeof OPERATOR_ROLES)[number];
 /** What each operator role may do. Analysts read members with personal data masked. */
 export const ROLE_SCOPES: Readonly<Record<OperatorRole, readonly Scope[]>> = {
   admin: SCOPES,
-  operator: ['members:read', 'members:write', 'items:read', 'items:write', 'events:read', 'events:write'],
-  analyst: ['members:read', 'items:read', 'events:read'],
+  operator: [
+    'members:read',
+    'members:write',
+    'items:read',
+    'items:write',
+    'events:read',
+    'events:write',
+    'stats:read',
+  ],
+  analyst: ['members:read', 'items:read', 'events:read', 'stats:read'],
   auditor: ['audit:read'],
 };
 

@@ -2,6 +2,7 @@ import type { Insertable } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import { appError, Errors } from '../../errors.ts';
+import { recordEventStats } from '../stats/index.ts';
 import {
   type Candidate,
   checkBatchDuplicates,
@@ -81,13 +82,13 @@ async function insertAndReconcile(
   triage: Triage,
 ): Promise<number> {
   const now = ctx.clock.now();
-  const inserted = await insertEventRows(
-    db,
-    candidates.map((c) => eventToRow(c.event, now, c.hash)),
-    ctx.database.sqlite,
-  );
+  const rows = candidates.map((c) => eventToRow(c.event, now, c.hash));
+  const inserted = await insertEventRows(db, rows, ctx.database.sqlite);
   const existing = candidates.filter((c) => !inserted.has(c.event.id));
   if (existing.length > 0) await checkStored(db, existing, prefix, triage);
+  // Daily aggregates count only what was really stored, in this same transaction.
+  const stored = inserted.size === rows.length ? rows : rows.filter((r) => inserted.has(r.id));
+  await recordEventStats(db, ctx.dialect, stored);
   return inserted.size;
 }
 

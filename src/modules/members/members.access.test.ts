@@ -96,6 +96,44 @@ describe.each(testDatabases())('who may see which member data on $name', (databa
     });
   });
 
+  describe('the pii query (the dashboard asks masked, and full only to reveal)', () => {
+    const masked = { name: '张*', email: 'z***@example.com', phone: '138****5678' };
+
+    it('masks for an operator asking pii=masked, one member or a list, and audits nothing', async () => {
+      const before = (await piiReads(operator.id)).length;
+      const one = await get('/v1/members/z-1?pii=masked', operator.headers);
+      expect(one.statusCode).toBe(200);
+      expect(one.json()).toMatchObject(masked);
+      const list = await get('/v1/members?limit=10&pii=masked', operator.headers);
+      expect(list.json().data.find((m: { id: string }) => m.id === 'z-1')).toMatchObject(masked);
+      expect(await piiReads(operator.id)).toHaveLength(before);
+      expect((await get('/v1/members/z-1?pii=masked', store)).json().phone).toBe('138****5678');
+    });
+
+    it('reveals in full for an operator asking pii=full and records member.pii.read', async () => {
+      const before = (await piiReads(operator.id)).length;
+      const res = await get('/v1/members/z-1?pii=full', operator.headers);
+      expect(res.json()).toMatchObject({ name: '张三', phone: '13812345678' });
+      const entries = await piiReads(operator.id);
+      expect(entries).toHaveLength(before + 1);
+      expect(entries[0]).toMatchObject({ action: 'member.pii.read', targetId: 'z-1' });
+    });
+
+    it('keeps an analyst masked even with pii=full, without an audit entry', async () => {
+      expect((await get('/v1/members/z-1?pii=full', analyst.headers)).json()).toMatchObject(masked);
+      const list = await get('/v1/members?pii=full', analyst.headers);
+      expect(list.json().data.find((m: { id: string }) => m.id === 'z-1')).toMatchObject(masked);
+      expect(await piiReads(analyst.id)).toHaveLength(0);
+    });
+
+    it('refuses other values of pii', async () => {
+      const res = await get('/v1/members/z-1?pii=clear', operator.headers);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.details[0].path).toBe('query.pii');
+      expect((await get('/v1/members?pii=all', operator.headers)).statusCode).toBe(400);
+    });
+  });
+
   describe('credentials', () => {
     it('lets a member read only their own record; another id is 404', async () => {
       const token = bearer(await memberToken(ctx, 'z-1'));

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { appError, Errors } from '../../errors.ts';
 import { requireMemberAccess, requireScope } from '../../http/authenticate.ts';
-import { actorOf, type Principal, piiViewOf } from '../../http/principal.ts';
+import { actorOf, type PiiView, type Principal, piiViewOf } from '../../http/principal.ts';
 import { maskMemberDto } from './members.dto.ts';
 import { getMember, listMembers, recordPiiRead } from './members.read.ts';
 import { deleteMember, updateMember, upsertMember } from './members.service.ts';
@@ -17,7 +17,14 @@ import {
 } from './members.types.ts';
 
 const params = z.object({ id: memberIdSchema });
-const includeDeletedQuery = z.object({ includeDeleted: z.enum(['true', 'false']).optional() });
+const piiQuery = z
+  .enum(['masked', 'full'])
+  .optional()
+  .describe(
+    'masked: personal data masked, for anyone, not audited; full (default): in full where the caller may see it',
+  );
+const getQuery = z.object({ includeDeleted: z.enum(['true', 'false']).optional(), pii: piiQuery });
+const listQuery = memberListQuerySchema.extend({ pii: piiQuery });
 const deletedSchema = z.object({
   id: z.string(),
   status: z.literal('deleted'),
@@ -32,12 +39,22 @@ function assertMaySeeDeleted(principal: Principal): void {
   throw appError(Errors.AUTH_FORBIDDEN, 'Only operators and admins may read deleted members');
 }
 
+/** `?pii=masked` masks for anyone; otherwise the caller's own view (analysts stay masked). */
+function viewFor(principal: Principal, requested: PiiView | undefined): PiiView {
+  return requested === 'masked' ? 'masked' : piiViewOf(principal);
+}
+
 /**
  * The member as this caller may see it. Analysts get it masked; an operator who sees personal
  * data in full leaves an audit entry (API keys are the store's own backend; members see themselves).
  */
-async function present(ctx: AppContext, principal: Principal, member: MemberDto): Promise<MemberDto> {
-  if (piiViewOf(principal) === 'masked') return maskMemberDto(member);
+async function present(
+  ctx: AppContext,
+  principal: Principal,
+  member: MemberDto,
+  requested?: PiiView,
+): Promise<MemberDto> {
+  if (viewFor(principal, requested) === 'masked') return maskMemberDto(member);
   if (principal.kind === 'operator') await recordPiiRead(ctx, actorOf(principal), [member]);
   return member;
 }
@@ -71,7 +88,7 @@ export function memberRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           tags,
           summary: 'One member (personal data masked for analysts)',
           params,
-          querystring: includeDeletedQuery,
+          querystring: getQuery,
           response: { 200: memberDtoSchema },
         },
       },
@@ -79,7 +96,8 @@ export function memberRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const principal = requireMemberAccess(request, request.params.id, 'members:read');
         const includeDeleted = request.query.includeDeleted === 'true';
         if (includeDeleted) assertMaySeeDeleted(principal);
-        return present(ctx, principal, await getMember(ctx, request.params.id, 'full', { includeDeleted }));
+        const member = await getMember(ctx, request.params.id, 'full', { includeDeleted });
+        return present(ctx, principal, member, request.query.pii);
       },
     );
 
@@ -124,7 +142,7 @@ export function memberRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: {
           tags,
           summary: 'List members, or look one up by exact email or phone',
-          querystring: memberListQuerySchema,
+          querystring: listQuery,
           response: { 200: pageSchema },
         },
       },
@@ -132,7 +150,7 @@ export function memberRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const principal = requireScope(request, 'members:read');
         const query = request.query;
         if (query.includeDeleted === 'true' || query.status === 'deleted') assertMaySeeDeleted(principal);
-        const view = piiViewOf(principal);
+        const view = viewFor(principal, query.pii);
         const page = await listMembers(ctx, query, view);
         if (view === 'full' && principal.kind === 'operator')
           await recordPiiRead(ctx, actorOf(principal), page.data, 'list');

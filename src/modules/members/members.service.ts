@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import { appError, Errors } from '../../errors.ts';
 import { appendAudit } from '../audit/index.ts';
+import { moveNewMember, recordNewMember } from '../stats/index.ts';
 import { diffMember, type MemberFields } from './members.changes.ts';
 import { toMemberDto } from './members.dto.ts';
 import {
@@ -85,6 +86,7 @@ async function insertMember(
   } as MembersTable;
   await assertUnique(trx, row.id, row);
   await insertMemberRow(trx, row);
+  await recordNewMember(trx, ctx.dialect, row.registeredAt);
   await appendAudit(ctx, trx, {
     ...actor,
     action: 'member.create',
@@ -111,6 +113,8 @@ async function applyUpdate(
   const changes = { ...diff.changes, updatedAt: ctx.clock.now(), version: current.version + 1 };
   if (!(await updateMemberRow(trx, current.id, current.version, changes)))
     throw appError(Errors.MEMBER_VERSION_CONFLICT);
+  if (diff.changes.registeredAt !== undefined)
+    await moveNewMember(trx, ctx.dialect, current.registeredAt, diff.changes.registeredAt);
   await appendAudit(ctx, trx, {
     ...actor,
     action: 'member.update',
