@@ -93,7 +93,15 @@ export function ordersOption(overview: Overview, { t, locale }: ChartText): Char
         barMaxWidth: 18,
         itemStyle: { borderRadius: [3, 3, 0, 0] },
       },
-      { name: t('overview.series.gmv'), type: 'line', yAxisIndex: 1, data: gmv, smooth: true, symbolSize: 5 },
+      {
+        name: t('overview.series.gmv'),
+        type: 'line',
+        yAxisIndex: 1,
+        data: gmv,
+        smooth: true,
+        smoothMonotone: 'x',
+        symbolSize: 5,
+      },
     ],
   };
 }
