@@ -12,10 +12,19 @@ export type DataKeyLoader = () => Promise<DataKey[]>;
 
 const PREFIX = 'v1';
 
-/** The key id a ciphertext was sealed under, or null when the text is not one of ours. */
-export function keyIdOf(ciphertext: string): string | null {
-  const parts = ciphertext.split('.');
-  return parts.length === 5 && parts[0] === PREFIX ? (parts[1] as string) : null;
+interface CiphertextParts {
+  keyId: string;
+  iv: string;
+  tag: string;
+  data: string;
+}
+
+function parseCiphertext(ciphertext: string): CiphertextParts {
+  const [prefix, keyId, iv, tag, data, extra] = ciphertext.split('.');
+  if (prefix !== PREFIX || !keyId || !iv || !tag || data === undefined || extra !== undefined) {
+    throw new Error('not a Membrain ciphertext');
+  }
+  return { keyId, iv, tag, data };
 }
 
 /**
@@ -53,16 +62,24 @@ export class PiiCipher {
 
   /** Decrypts; reloads keys once when the key id is unknown (a rotation by another process). */
   async decrypt(ciphertext: string, aad: string): Promise<string> {
-    const keyId = keyIdOf(ciphertext);
-    if (!keyId) throw new Error('not a Membrain ciphertext');
-    if (!this.keys.has(keyId)) await this.reload();
-    const key = this.keys.get(keyId);
-    if (!key) throw new Error(`unknown data key ${keyId}`);
-    const [, , iv, tag, data] = ciphertext.split('.') as [string, string, string, string, string];
-    return open(key, { iv, tag, data }, aad).toString('utf8');
+    const parts = parseCiphertext(ciphertext);
+    if (!this.keys.has(parts.keyId)) await this.reload();
+    return this.openParts(parts, aad);
   }
 
-  async decryptOptional(ciphertext: string | null, aad: string): Promise<string | null> {
-    return ciphertext === null ? null : this.decrypt(ciphertext, aad);
+  /**
+   * Decrypts without awaiting when the key is already loaded — the common case on read paths,
+   * where five fields per member would otherwise cost five promise round trips. Returns
+   * undefined when the key is unknown; the caller then uses decrypt(), which reloads keys.
+   */
+  decryptIfKeyLoaded(ciphertext: string, aad: string): string | undefined {
+    const parts = parseCiphertext(ciphertext);
+    return this.keys.has(parts.keyId) ? this.openParts(parts, aad) : undefined;
+  }
+
+  private openParts(parts: CiphertextParts, aad: string): string {
+    const key = this.keys.get(parts.keyId);
+    if (!key) throw new Error(`unknown data key ${parts.keyId}`);
+    return open(key, parts, aad).toString('utf8');
   }
 }

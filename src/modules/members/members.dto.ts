@@ -19,18 +19,22 @@ export function toIso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-/** Decrypts the personal data fields of a row. */
+/** Decrypts the personal data fields of a row (synchronously while every key is loaded). */
 export async function decryptPii(
   ctx: AppContext,
   row: MembersTable,
 ): Promise<Record<PiiField, string | null>> {
-  const values = await Promise.all(
-    PII_FIELDS.map((field) => ctx.crypto.pii.decryptOptional(row[encColumn(field)], piiAad(row.id, field))),
-  );
-  return Object.fromEntries(PII_FIELDS.map((field, i) => [field, values[i] ?? null])) as Record<
-    PiiField,
-    string | null
-  >;
+  const out = {} as Record<PiiField, string | null>;
+  for (const field of PII_FIELDS) {
+    const ciphertext = row[encColumn(field)];
+    const aad = piiAad(row.id, field);
+    out[field] =
+      ciphertext === null
+        ? null
+        : (ctx.crypto.pii.decryptIfKeyLoaded(ciphertext, aad) ??
+          (await ctx.crypto.pii.decrypt(ciphertext, aad)));
+  }
+  return out;
 }
 
 /** A row as the API shows it, personal data decrypted in full; mask it with maskMemberDto. */
