@@ -15,6 +15,7 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import { itemRoutes } from './modules/items/index.ts';
 import { memberRoutes } from './modules/members/index.ts';
 import { operatorRoutes } from './modules/operators/index.ts';
+import { pointsRoutes } from './modules/points/index.ts';
 import { statsRoutes } from './modules/stats/index.ts';
 
 export interface BuildAppOptions {
@@ -70,6 +71,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await v1.register(itemRoutes(ctx));
       await v1.register(eventRoutes(ctx));
       await v1.register(statsRoutes(ctx));
+      await v1.register(pointsRoutes(ctx));
     },
     { prefix: '/v1' },
   );

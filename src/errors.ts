@@ -118,6 +118,8 @@ export const Errors = {
     409,
     'An event with this id was already stored with different content',
   ),
+  // Points
+  POINTS_INSUFFICIENT: defineError('POINTS_INSUFFICIENT', 409, 'The member does not have enough points'),
   // Jobs
   JOB_NOT_FOUND: defineError('JOB_NOT_FOUND', 404, 'No such job'),
   // Anything else

@@ -6,6 +6,7 @@ import { registerImportCommand } from './import.command.ts';
 import { registerKeysCommand } from './keys.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
 import { registerOperatorCommand } from './operator.command.ts';
+import { registerPointsCommand } from './points.command.ts';
 import { registerServeCommand } from './serve.command.ts';
 import { registerStatsCommand } from './stats.command.ts';
 
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerKeysCommand(program);
   registerAuditCommand(program);
   registerStatsCommand(program);
+  registerPointsCommand(program);
 }

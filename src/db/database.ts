@@ -10,6 +10,11 @@ import type { ItemsTable } from '../modules/items/items.table.ts';
 import type { MemberCredentialsTable, MembersTable } from '../modules/members/members.table.ts';
 import type { OperatorsTable } from '../modules/operators/operators.table.ts';
 import type {
+  PointsAccountsTable,
+  PointsLedgerTable,
+  PointsLotsTable,
+} from '../modules/points/points.table.ts';
+import type {
   DailyCategorySalesTable,
   DailyEventCountsTable,
   DailyNewMembersTable,
@@ -36,6 +41,9 @@ export interface DB {
   dailyCategorySales: DailyCategorySalesTable;
   dailyNewMembers: DailyNewMembersTable;
   memberActivity: MemberActivityTable;
+  pointsAccounts: PointsAccountsTable;
+  pointsLedger: PointsLedgerTable;
+  pointsLots: PointsLotsTable;
 }
 
 /** The query builder every repository takes; a Transaction is one too. */

@@ -10,6 +10,8 @@ export const SCOPES = [
   'apikeys:manage',
   'audit:read',
   'stats:read',
+  'points:read',
+  'points:write',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];
@@ -28,8 +30,10 @@ export const ROLE_SCOPES: Readonly<Record<OperatorRole, readonly Scope[]>> = {
     'events:read',
     'events:write',
     'stats:read',
+    'points:read',
+    'points:write',
   ],
-  analyst: ['members:read', 'items:read', 'events:read', 'stats:read'],
+  analyst: ['members:read', 'items:read', 'events:read', 'stats:read', 'points:read'],
   auditor: ['audit:read'],
 };
 

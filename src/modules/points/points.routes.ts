@@ -1,0 +1,152 @@
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { appError, Errors } from '../../errors.ts';
+import { requireMemberAccess, requireScope } from '../../http/authenticate.ts';
+import { zodDetails } from '../../http/error-handler.ts';
+import { actorOf } from '../../http/principal.ts';
+import {
+  adjustPoints,
+  earnPoints,
+  getPointsSummary,
+  listPointsLedger,
+  redeemPoints,
+} from './points.service.ts';
+import {
+  idempotencyHeaders,
+  ledgerEntryDtoSchema,
+  ledgerQuerySchema,
+  memberIdParams,
+  pointsAdjustSchema,
+  pointsChangeSchema,
+  pointsSummarySchema,
+} from './points.types.ts';
+
+type WriteBody = typeof pointsChangeSchema | typeof pointsAdjustSchema;
+
+/**
+ * Fastify stops at the first failing part (the body comes before headers), so a bad or missing
+ * Idempotency-Key is checked first here and reported together with every bad body field.
+ */
+function checkIdempotencyKey(body: WriteBody) {
+  return async (request: FastifyRequest) => {
+    const header = idempotencyHeaders.safeParse(request.headers);
+    if (header.success) return;
+    const parsed = body.safeParse(request.body);
+    throw appError(Errors.VALIDATION_FAILED, undefined, [
+      ...zodDetails(header.error, 'headers'),
+      ...(parsed.success ? [] : zodDetails(parsed.error)),
+    ]);
+  };
+}
+
+const writeSchema = <B extends WriteBody>(summary: string, body: B) => ({
+  tags: ['points'],
+  summary,
+  params: memberIdParams,
+  headers: idempotencyHeaders,
+  body,
+  response: { 200: ledgerEntryDtoSchema },
+});
+
+/** `/v1/members/{id}/points`: balances, ledger, earn, redeem and operator adjust. */
+export function pointsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/members/:id/points',
+      {
+        schema: {
+          tags: ['points'],
+          summary: 'A member’s balances and the points expiring in the next 30 days',
+          params: memberIdParams,
+          response: { 200: pointsSummarySchema },
+        },
+      },
+      async (request) => {
+        requireMemberAccess(request, request.params.id, 'points:read');
+        return getPointsSummary(ctx, request.params.id);
+      },
+    );
+
+    app.get(
+      '/members/:id/points/ledger',
+      {
+        schema: {
+          tags: ['points'],
+          summary: 'A member’s ledger entries, newest first',
+          params: memberIdParams,
+          querystring: ledgerQuerySchema,
+          response: {
+            200: z.object({ data: z.array(ledgerEntryDtoSchema), nextCursor: z.string().nullable() }),
+          },
+        },
+      },
+      async (request) => {
+        requireMemberAccess(request, request.params.id, 'points:read');
+        return listPointsLedger(ctx, request.params.id, request.query);
+      },
+    );
+
+    app.post(
+      '/members/:id/points/earn',
+      {
+        preValidation: checkIdempotencyKey(pointsChangeSchema),
+        schema: writeSchema(
+          'Add points; a retry with the same Idempotency-Key changes nothing',
+          pointsChangeSchema,
+        ),
+      },
+      async (request) => {
+        const principal = requireScope(request, 'points:write');
+        return earnPoints(ctx, {
+          memberId: request.params.id,
+          ...request.body,
+          source: { type: principal.kind, id: principal.id },
+          idempotencyKey: request.headers['idempotency-key'],
+        });
+      },
+    );
+
+    app.post(
+      '/members/:id/points/redeem',
+      {
+        preValidation: checkIdempotencyKey(pointsChangeSchema),
+        schema: writeSchema(
+          'Spend points; 409 POINTS_INSUFFICIENT when the balance is short',
+          pointsChangeSchema,
+        ),
+      },
+      async (request) => {
+        requireScope(request, 'points:write');
+        return redeemPoints(ctx, {
+          memberId: request.params.id,
+          ...request.body,
+          idempotencyKey: request.headers['idempotency-key'],
+        });
+      },
+    );
+
+    app.post(
+      '/members/:id/points/adjust',
+      {
+        preValidation: checkIdempotencyKey(pointsAdjustSchema),
+        schema: writeSchema(
+          'Operator correction with a reason (audited); never below zero',
+          pointsAdjustSchema,
+        ),
+      },
+      async (request) => {
+        const principal = requireScope(request, 'points:write');
+        if (principal.kind !== 'operator')
+          throw appError(Errors.AUTH_FORBIDDEN, 'Only operators adjust points');
+        return adjustPoints(ctx, {
+          memberId: request.params.id,
+          ...request.body,
+          idempotencyKey: request.headers['idempotency-key'],
+          actor: actorOf(principal),
+        });
+      },
+    );
+  };
+}
