@@ -27,14 +27,19 @@ function newestMtime(path: string): number {
   return newest;
 }
 
+/** Server files the dashboard bundles (paths from web/), so changing one rebuilds it too. */
+const SHARED_WITH_SERVER = ['../src/modules/events/event-types.ts'];
+
 /**
  * True when web/dist/index.html is missing or older than any source: a file under web/src or
- * web/public, web/index.html or web/vite.config.ts.
+ * web/public, web/index.html, web/vite.config.ts, or a server file the dashboard imports.
  */
 export function isWebBuildStale(webDir: string = WEB_DIR): boolean {
   const index = join(webDir, 'dist', 'index.html');
   if (!existsSync(index)) return true;
-  const sources = ['src', 'public', 'index.html', 'vite.config.ts'].map((p) => newestMtime(join(webDir, p)));
+  const sources = ['src', 'public', 'index.html', 'vite.config.ts', ...SHARED_WITH_SERVER].map((p) =>
+    newestMtime(join(webDir, p)),
+  );
   return Math.max(...sources) > statSync(index).mtimeMs;
 }
 

@@ -2,23 +2,9 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { boundedObjectSchema, type Money, moneySchema, storeIdSchema } from '../items/index.ts';
 
-/** Every behaviour event type the store can send. */
-export const EVENT_TYPES = [
-  'view',
-  'search',
-  'cart_add',
-  'cart_remove',
-  'favorite',
-  'order_paid',
-  'order_refunded',
-  'review',
-  'login',
-  'signup',
-  'coupon_use',
-  'share',
-] as const;
+import { EVENT_TYPES, type EventType } from './event-types.ts';
 
-export type EventType = (typeof EVENT_TYPES)[number];
+export { EVENT_TYPES, type EventType } from './event-types.ts';
 
 /** The API's batch limit; larger batches are 413 EVENT_BATCH_TOO_LARGE. */
 export const MAX_EVENT_BATCH = 1000;

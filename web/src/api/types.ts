@@ -77,20 +77,8 @@ export interface MemberEvent {
   properties: Record<string, unknown> | null;
 }
 
-export const EVENT_TYPES = [
-  'view',
-  'search',
-  'cart_add',
-  'cart_remove',
-  'favorite',
-  'order_paid',
-  'order_refunded',
-  'review',
-  'login',
-  'signup',
-  'coupon_use',
-  'share',
-] as const;
+// The server's own list (a dependency-free file), so the two cannot drift apart.
+export { EVENT_TYPES } from '../../../src/modules/events/event-types.ts';
 
 export interface AuditEntry {
   seq: number;
