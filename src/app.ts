@@ -13,6 +13,7 @@ import { authRoutes } from './modules/auth/index.ts';
 import { eventRoutes } from './modules/events/index.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { itemRoutes } from './modules/items/index.ts';
+import { jobRoutes } from './modules/jobs/index.ts';
 import { memberRoutes } from './modules/members/index.ts';
 import { operatorRoutes } from './modules/operators/index.ts';
 import { pointsRoutes } from './modules/points/index.ts';
@@ -72,6 +73,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await v1.register(eventRoutes(ctx));
       await v1.register(statsRoutes(ctx));
       await v1.register(pointsRoutes(ctx));
+      await v1.register(jobRoutes(ctx));
     },
     { prefix: '/v1' },
   );

@@ -82,6 +82,13 @@ export const configSchema = z
         maxFutureSkewSeconds: z.number().int().min(0).default(300),
       })
       .prefault({}),
+    jobs: z
+      .object({
+        /** `embedded`: `serve` runs queued and scheduled jobs itself; `off`: leave them to `membrain worker`. */
+        worker: z.enum(['embedded', 'off']).default('embedded'),
+        pollMs: z.number().int().min(50).default(2_000),
+      })
+      .prefault({}),
   })
   .strict();
 
@@ -98,6 +105,8 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'MEMBRAIN_DATABASE_SCHEMA', path: ['databaseSchema'], type: 'string' },
   { name: 'MEMBRAIN_DATA_DIR', path: ['dataDir'], type: 'string' },
   { name: 'REDIS_URL', path: ['redisUrl'], type: 'string' },
+  { name: 'MEMBRAIN_JOBS_WORKER', path: ['jobs', 'worker'], type: 'string' },
+  { name: 'MEMBRAIN_JOBS_POLL_MS', path: ['jobs', 'pollMs'], type: 'int' },
   { name: 'MEMBRAIN_MASTER_KEY', path: ['masterKey'], type: 'string' },
   { name: 'MEMBRAIN_LOG_LEVEL', path: ['logLevel'], type: 'string' },
   { name: 'MEMBRAIN_DEMO', path: ['demo', 'enabled'], type: 'bool' },

@@ -6,6 +6,7 @@ import { deriveSubkey } from './crypto/subkeys.ts';
 import type { Database, DatabaseHandle, DialectName } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { openDatabase } from './db/open-database.ts';
+import { registerJobHandlers } from './job-handlers.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { createLogger } from './lib/logger.ts';
 import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './lib/rate-limiter.ts';
@@ -45,6 +46,7 @@ export interface CreateContextOptions {
 
 /** Opens the database, applies migrations, loads keys; the one place start-up wiring happens. */
 export async function createContext(config: Config, options: CreateContextOptions = {}): Promise<AppContext> {
+  registerJobHandlers();
   const log = options.logger ?? createLogger(config.logLevel, options.logDestination);
   const clock = options.clock ?? systemClock;
   const masterKey = loadOrCreateMasterKey(config.masterKey, config.dataDir);

@@ -120,8 +120,41 @@ export const Errors = {
   ),
   // Points
   POINTS_INSUFFICIENT: defineError('POINTS_INSUFFICIENT', 409, 'The member does not have enough points'),
+  POINTS_TRANSFER_DISABLED: defineError(
+    'POINTS_TRANSFER_DISABLED',
+    403,
+    'The programme does not allow transfers between members',
+  ),
+  POINTS_TRANSFER_LIMIT: defineError(
+    'POINTS_TRANSFER_LIMIT',
+    422,
+    'The transfer is outside the programme’s limits',
+  ),
+  // Loyalty
+  LOYALTY_RULE_NOT_FOUND: defineError('LOYALTY_RULE_NOT_FOUND', 404, 'No such earning rule'),
+  LOYALTY_RULE_VERSION_CONFLICT: defineError(
+    'LOYALTY_RULE_VERSION_CONFLICT',
+    409,
+    'The rule was changed by someone else; reload it and apply your change again',
+  ),
+  LOYALTY_PROGRAMME_VERSION_CONFLICT: defineError(
+    'LOYALTY_PROGRAMME_VERSION_CONFLICT',
+    409,
+    'The programme settings were changed by someone else; reload them and apply your change again',
+  ),
+  // Tiers
+  TIER_NOT_FOUND: defineError('TIER_NOT_FOUND', 404, 'No such tier in the ladder'),
+  TIER_IN_USE: defineError(
+    'TIER_IN_USE',
+    409,
+    'Members hold a tier the new ladder removes; map them to a remaining tier in memberMapping',
+  ),
+  TIER_OVERRIDE_NOT_FOUND: defineError('TIER_OVERRIDE_NOT_FOUND', 404, 'The member has no tier override'),
   // Jobs
   JOB_NOT_FOUND: defineError('JOB_NOT_FOUND', 404, 'No such job'),
+  JOB_TYPE_UNKNOWN: defineError('JOB_TYPE_UNKNOWN', 400, 'No such job type'),
+  JOB_NOT_ACTIVE: defineError('JOB_NOT_ACTIVE', 409, 'The job is not queued or running'),
+  JOB_NOT_RESUMABLE: defineError('JOB_NOT_RESUMABLE', 409, 'Only a failed or cancelled job can be resumed'),
   // Anything else
   SERVICE_UNAVAILABLE: defineError('SERVICE_UNAVAILABLE', 503, 'A dependency is not available'),
   INTERNAL_ERROR: defineError('INTERNAL_ERROR', 500, 'Internal error'),

@@ -3,12 +3,14 @@ import { registerApiKeyCommand } from './apikey.command.ts';
 import { registerAuditCommand } from './audit.command.ts';
 import { registerDemoCommand } from './demo.command.ts';
 import { registerImportCommand } from './import.command.ts';
+import { registerJobsCommand } from './jobs.command.ts';
 import { registerKeysCommand } from './keys.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
 import { registerOperatorCommand } from './operator.command.ts';
 import { registerPointsCommand } from './points.command.ts';
 import { registerServeCommand } from './serve.command.ts';
 import { registerStatsCommand } from './stats.command.ts';
+import { registerWorkerCommand } from './worker.command.ts';
 
 /** Every `membrain` sub-command; each lives in its own file. */
 export function registerCommands(program: Command): void {
@@ -22,4 +24,6 @@ export function registerCommands(program: Command): void {
   registerAuditCommand(program);
   registerStatsCommand(program);
   registerPointsCommand(program);
+  registerWorkerCommand(program);
+  registerJobsCommand(program);
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { AppContext } from '../context.ts';
 import { verifyPointsAccounts } from '../modules/points/index.ts';
 import { withCliContext } from './cli-context.ts';
+import { createAndRunJob } from './job-progress.ts';
 
 type Print = (line: string) => void;
 
@@ -27,4 +28,19 @@ export function registerPointsCommand(program: Command): void {
       const ok = await withCliContext((ctx) => runPointsVerify(ctx, (line) => console.log(line)));
       if (!ok) process.exitCode = 1;
     });
+  for (const [name, type, what] of [
+    ['release', 'points.release', 'make pending points whose return window ended available'],
+    ['expire', 'points.expire', 'expire lots past their expiry date'],
+  ] as const) {
+    points
+      .command(name)
+      .description(`${what} (the worker does this on a schedule)`)
+      .option('--as-of <time>', 'ISO time to treat as now (default: now)')
+      .action(async (options: { asOf?: string }) => {
+        const ok = await withCliContext((ctx) =>
+          createAndRunJob(ctx, type, options.asOf ? { asOf: options.asOf } : {}, (line) => console.log(line)),
+        );
+        if (!ok) process.exitCode = 1;
+      });
+  }
 }

@@ -3,6 +3,7 @@ import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { type AppContext, createContext } from '../context.ts';
 import { prepareFirstStart } from '../first-start.ts';
+import { startJobWorker } from '../modules/jobs/index.ts';
 import { ensureWebBuild } from './web-build.ts';
 
 /** Builds the dashboard when missing or stale; a failed build leaves the API serving without it. */
@@ -34,9 +35,15 @@ export function registerServeCommand(program: Command): void {
       await prepareFirstStart(ctx, (line) => process.stdout.write(`${line}\n`));
       await buildDashboard(ctx);
       const app = await buildApp(ctx);
+      // Embedded mode runs jobs here; with worker processes, set MEMBRAIN_JOBS_WORKER=off.
+      const worker =
+        config.jobs.worker === 'embedded'
+          ? startJobWorker(ctx, { pollMs: config.jobs.pollMs, schedule: true })
+          : null;
       const shutdown = async (signal: string) => {
         ctx.log.info({ signal }, 'shutting down');
         await app.close();
+        await worker?.stop();
         await ctx.close();
         process.exit(0);
       };

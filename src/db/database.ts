@@ -7,12 +7,19 @@ import type { RefreshTokensTable } from '../modules/auth/auth.table.ts';
 import type { DataKeysTable } from '../modules/crypto-keys/crypto-keys.table.ts';
 import type { EventsTable, ImportRunsTable } from '../modules/events/events.table.ts';
 import type { ItemsTable } from '../modules/items/items.table.ts';
+import type { JobsTable } from '../modules/jobs/jobs.table.ts';
+import type {
+  LoyaltyProgrammeTable,
+  LoyaltyRulesTable,
+  LoyaltyRuleVersionsTable,
+} from '../modules/loyalty/loyalty.table.ts';
 import type { MemberCredentialsTable, MembersTable } from '../modules/members/members.table.ts';
 import type { OperatorsTable } from '../modules/operators/operators.table.ts';
 import type {
   PointsAccountsTable,
   PointsLedgerTable,
   PointsLotsTable,
+  PointsOrdersTable,
 } from '../modules/points/points.table.ts';
 import type {
   DailyCategorySalesTable,
@@ -21,6 +28,7 @@ import type {
   DailyOrdersTable,
   MemberActivityTable,
 } from '../modules/stats/stats.table.ts';
+import type { LoyaltyTiersTable, MemberTiersTable, TierHistoryTable } from '../modules/tiers/tiers.table.ts';
 
 /** Every table, as Kysely sees it (camelCase here, snake_case in SQL through CamelCasePlugin). */
 export interface DB {
@@ -44,6 +52,14 @@ export interface DB {
   pointsAccounts: PointsAccountsTable;
   pointsLedger: PointsLedgerTable;
   pointsLots: PointsLotsTable;
+  pointsOrders: PointsOrdersTable;
+  loyaltyProgramme: LoyaltyProgrammeTable;
+  loyaltyRules: LoyaltyRulesTable;
+  loyaltyRuleVersions: LoyaltyRuleVersionsTable;
+  loyaltyTiers: LoyaltyTiersTable;
+  memberTiers: MemberTiersTable;
+  tierHistory: TierHistoryTable;
+  jobs: JobsTable;
 }
 
 /** The query builder every repository takes; a Transaction is one too. */

@@ -12,6 +12,10 @@ export const SCOPES = [
   'stats:read',
   'points:read',
   'points:write',
+  'loyalty:read',
+  'loyalty:write',
+  'jobs:read',
+  'jobs:manage',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];
@@ -32,8 +36,20 @@ export const ROLE_SCOPES: Readonly<Record<OperatorRole, readonly Scope[]>> = {
     'stats:read',
     'points:read',
     'points:write',
+    'loyalty:read',
+    'loyalty:write',
+    'jobs:read',
+    'jobs:manage',
   ],
-  analyst: ['members:read', 'items:read', 'events:read', 'stats:read', 'points:read'],
+  analyst: [
+    'members:read',
+    'items:read',
+    'events:read',
+    'stats:read',
+    'points:read',
+    'loyalty:read',
+    'jobs:read',
+  ],
   auditor: ['audit:read'],
 };
 

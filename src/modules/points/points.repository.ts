@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import type { PointsAccountsTable, PointsLedgerTable, PointsLotsTable } from './points.table.ts';
+import type { PointsAccountsTable, PointsLedgerTable } from './points.table.ts';
 
 /** True when the member exists and is not deleted. */
 export async function liveMemberExists(db: Database, memberId: string): Promise<boolean> {
@@ -13,24 +13,6 @@ export async function liveMemberExists(db: Database, memberId: string): Promise<
   return row !== undefined;
 }
 
-/** Creates the zero account when it is missing; a concurrent creator is not an error. */
-export async function ensureAccount(db: Database, memberId: string, now: number): Promise<void> {
-  await db
-    .insertInto('pointsAccounts')
-    .values({
-      memberId,
-      available: 0,
-      pending: 0,
-      lifetimeEarned: 0,
-      lifetimeRedeemed: 0,
-      debt: 0,
-      version: 0,
-      updatedAt: now,
-    })
-    .onConflict((oc) => oc.column('memberId').doNothing())
-    .execute();
-}
-
 export async function findAccount(db: Database, memberId: string): Promise<PointsAccountsTable | undefined> {
   return db.selectFrom('pointsAccounts').selectAll().where('memberId', '=', memberId).executeTakeFirst();
 }
@@ -40,79 +22,7 @@ export async function listAccounts(db: Database): Promise<PointsAccountsTable[]>
   return db.selectFrom('pointsAccounts').selectAll().orderBy('memberId').execute();
 }
 
-export async function findLedgerByKey(
-  db: Database,
-  memberId: string,
-  idempotencyKey: string,
-): Promise<PointsLedgerTable | undefined> {
-  return db
-    .selectFrom('pointsLedger')
-    .selectAll()
-    .where('memberId', '=', memberId)
-    .where('idempotencyKey', '=', idempotencyKey)
-    .executeTakeFirst();
-}
-
-/**
- * Adds `delta` to the available balance only when the result stays non-negative. The row lock
- * this update takes (PostgreSQL) or the single writer (SQLite) makes the check and the change
- * one step, so concurrent redeems cannot overspend. Returns the new balance, or null when short.
- */
-export async function changeAvailable(
-  db: Database,
-  memberId: string,
-  change: { delta: number; earned: number; redeemed: number },
-  now: number,
-): Promise<number | null> {
-  const row = await db
-    .updateTable('pointsAccounts')
-    .set((eb) => ({
-      available: eb('available', '+', change.delta),
-      lifetimeEarned: eb('lifetimeEarned', '+', change.earned),
-      lifetimeRedeemed: eb('lifetimeRedeemed', '+', change.redeemed),
-      version: eb('version', '+', 1),
-      updatedAt: now,
-    }))
-    .where('memberId', '=', memberId)
-    .where('available', '>=', -Math.min(change.delta, 0))
-    .returning('available')
-    .executeTakeFirst();
-  return row === undefined ? null : Number(row.available);
-}
-
-export async function insertLedgerEntry(db: Database, row: PointsLedgerTable): Promise<void> {
-  await db.insertInto('pointsLedger').values(row).execute();
-}
-
-export async function insertLot(db: Database, row: PointsLotsTable): Promise<void> {
-  await db.insertInto('pointsLots').values(row).execute();
-}
-
-/** Takes `points` from the member's lots, earliest expiry first, never-expiring lots last. */
-export async function consumeLots(db: Database, memberId: string, points: number): Promise<void> {
-  const lots = await db
-    .selectFrom('pointsLots')
-    .select(['id', 'remaining'])
-    .where('memberId', '=', memberId)
-    .where('remaining', '>', 0)
-    .orderBy(sql`case when expires_at is null then 1 else 0 end`)
-    .orderBy('expiresAt')
-    .orderBy('id')
-    .execute();
-  let left = points;
-  for (const lot of lots) {
-    if (left === 0) break;
-    const take = Math.min(left, Number(lot.remaining));
-    await db
-      .updateTable('pointsLots')
-      .set((eb) => ({ remaining: eb('remaining', '-', take) }))
-      .where('id', '=', lot.id)
-      .execute();
-    left -= take;
-  }
-}
-
-/** Points left in lots expiring in `[from, until)`. */
+/** Points left in available lots expiring in `[from, until)`. */
 export async function sumExpiring(
   db: Database,
   memberId: string,
@@ -123,10 +33,32 @@ export async function sumExpiring(
     .selectFrom('pointsLots')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('remaining'), eb.lit(0)).as('total'))
     .where('memberId', '=', memberId)
+    .where('state', '=', 'available')
     .where('expiresAt', '>=', from)
     .where('expiresAt', '<', until)
     .executeTakeFirstOrThrow();
   return Number(row.total);
+}
+
+/** Available points per expiry time in `[from, until)`, soonest first. */
+export async function expiringByTime(
+  db: Database,
+  memberId: string,
+  from: number,
+  until: number,
+): Promise<{ expiresAt: number; points: number }[]> {
+  const rows = await db
+    .selectFrom('pointsLots')
+    .select((eb) => ['expiresAt', eb.fn.sum<number>('remaining').as('points')])
+    .where('memberId', '=', memberId)
+    .where('state', '=', 'available')
+    .where('remaining', '>', 0)
+    .where('expiresAt', '>=', from)
+    .where('expiresAt', '<', until)
+    .groupBy('expiresAt')
+    .orderBy('expiresAt')
+    .execute();
+  return rows.map((r) => ({ expiresAt: Number(r.expiresAt), points: Number(r.points) }));
 }
 
 /** A page of ledger entries, newest first, after the keyset `(createdAt, id)`. */
@@ -147,33 +79,72 @@ export async function listLedger(
 }
 
 /** What the ledger says each member's account should hold. */
-export async function ledgerTotals(
-  db: Database,
-): Promise<{ memberId: string; available: number; earned: number; redeemed: number }[]> {
+export interface LedgerTotals {
+  memberId: string;
+  available: number;
+  pending: number;
+  debt: number;
+  earned: number;
+  redeemed: number;
+  tierPoints: number;
+}
+
+export async function ledgerTotals(db: Database): Promise<LedgerTotals[]> {
   const rows = await db
     .selectFrom('pointsLedger')
     .select((eb) => [
       'memberId',
       eb.fn.sum<number>('points').as('available'),
-      eb.fn.sum<number>(sql`case when kind = 'earn' then points else 0 end`).as('earned'),
+      eb.fn.sum<number>('pendingDelta').as('pending'),
+      eb.fn.sum<number>('debtDelta').as('debt'),
+      // Earned is gross: what went to pending, to available and to paying debt.
+      eb.fn
+        .sum<number>(sql`case when kind = 'earn' then points + pending_delta - debt_delta else 0 end`)
+        .as('earned'),
       eb.fn.sum<number>(sql`case when kind = 'redeem' then -points else 0 end`).as('redeemed'),
+      eb.fn.sum<number>('qualifying').as('tierPoints'),
     ])
     .groupBy('memberId')
     .execute();
   return rows.map((r) => ({
     memberId: r.memberId,
     available: Number(r.available),
+    pending: Number(r.pending),
+    debt: Number(r.debt),
     earned: Number(r.earned),
     redeemed: Number(r.redeemed),
+    tierPoints: Number(r.tierPoints),
   }));
 }
 
-/** Points left in each member's lots. */
-export async function lotTotals(db: Database): Promise<Map<string, number>> {
+/** Points left in each member's lots, available and pending apart. */
+export async function lotTotals(db: Database): Promise<Map<string, { available: number; pending: number }>> {
   const rows = await db
     .selectFrom('pointsLots')
-    .select((eb) => ['memberId', eb.fn.sum<number>('remaining').as('remaining')])
+    .select((eb) => [
+      'memberId',
+      eb.fn.sum<number>(sql`case when state = 'available' then remaining else 0 end`).as('available'),
+      eb.fn.sum<number>(sql`case when state = 'pending' then remaining else 0 end`).as('pending'),
+    ])
     .groupBy('memberId')
     .execute();
-  return new Map(rows.map((r) => [r.memberId, Number(r.remaining)]));
+  return new Map(
+    rows.map((r) => [r.memberId, { available: Number(r.available), pending: Number(r.pending) }]),
+  );
+}
+
+/** Lots whose parts do not add up: remaining, expired and reversed must fit within the points. */
+export async function brokenLots(db: Database): Promise<{ id: string; memberId: string }[]> {
+  return db
+    .selectFrom('pointsLots')
+    .select(['id', 'memberId'])
+    .where((eb) =>
+      eb.or([
+        eb('remaining', '<', 0),
+        eb('expired', '<', 0),
+        eb('reversed', '<', 0),
+        eb(sql`remaining + expired + reversed`, '>', eb.ref('points')),
+      ]),
+    )
+    .execute();
 }

@@ -6,14 +6,15 @@ import { appError, Errors } from '../../errors.ts';
 import { requireMemberAccess, requireScope } from '../../http/authenticate.ts';
 import { zodDetails } from '../../http/error-handler.ts';
 import { actorOf } from '../../http/principal.ts';
+import { getProgrammeSettings } from '../loyalty/programme.service.ts';
+import { expiryFor } from '../loyalty/programme.settings.ts';
+import { getPointsLiability, liabilityQuerySchema, liabilitySchema } from './points.liability.ts';
+import { getPointsSummary, listExpiringPoints, listPointsLedger } from './points.read.ts';
+import { adjustPoints, earnPoints, redeemPoints } from './points.service.ts';
+import { transferPoints } from './points.transfer.ts';
 import {
-  adjustPoints,
-  earnPoints,
-  getPointsSummary,
-  listPointsLedger,
-  redeemPoints,
-} from './points.service.ts';
-import {
+  expiringListSchema,
+  expiringQuerySchema,
   idempotencyHeaders,
   ledgerEntryDtoSchema,
   ledgerQuerySchema,
@@ -21,9 +22,11 @@ import {
   pointsAdjustSchema,
   pointsChangeSchema,
   pointsSummarySchema,
+  pointsTransferSchema,
+  transferResultSchema,
 } from './points.types.ts';
 
-type WriteBody = typeof pointsChangeSchema | typeof pointsAdjustSchema;
+type WriteBody = typeof pointsChangeSchema | typeof pointsAdjustSchema | typeof pointsTransferSchema;
 
 /**
  * Fastify stops at the first failing part (the body comes before headers), so a bad or missing
@@ -99,11 +102,13 @@ export function pointsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request) => {
         const principal = requireScope(request, 'points:write');
+        const settings = await getProgrammeSettings(ctx);
         return earnPoints(ctx, {
           memberId: request.params.id,
           ...request.body,
           source: { type: principal.kind, id: principal.id },
           idempotencyKey: request.headers['idempotency-key'],
+          expiresAt: expiryFor(settings.expiry, ctx.clock.now()),
         });
       },
     );
@@ -140,12 +145,78 @@ export function pointsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const principal = requireScope(request, 'points:write');
         if (principal.kind !== 'operator')
           throw appError(Errors.AUTH_FORBIDDEN, 'Only operators adjust points');
+        const settings = await getProgrammeSettings(ctx);
         return adjustPoints(ctx, {
           memberId: request.params.id,
           ...request.body,
           idempotencyKey: request.headers['idempotency-key'],
           actor: actorOf(principal),
+          expiresAt: expiryFor(settings.expiry, ctx.clock.now()),
         });
+      },
+    );
+
+    app.get(
+      '/stats/points',
+      {
+        schema: {
+          tags: ['points', 'stats'],
+          summary: 'Outstanding points, what expires in 30 and 90 days, and the daily flow',
+          querystring: liabilityQuerySchema,
+          response: { 200: liabilitySchema },
+        },
+      },
+      async (request) => {
+        requireScope(request, 'stats:read');
+        return getPointsLiability(ctx, request.query.days);
+      },
+    );
+
+    app.get(
+      '/members/:id/points/expiring',
+      {
+        schema: {
+          tags: ['points'],
+          summary: 'Available points by expiry date over the next `days` days (default 90)',
+          params: memberIdParams,
+          querystring: expiringQuerySchema,
+          response: { 200: expiringListSchema },
+        },
+      },
+      async (request) => {
+        requireMemberAccess(request, request.params.id, 'points:read');
+        return listExpiringPoints(ctx, request.params.id, request.query.days);
+      },
+    );
+
+    app.post(
+      '/members/:id/points/transfer',
+      {
+        preValidation: checkIdempotencyKey(pointsTransferSchema),
+        schema: {
+          tags: ['points'],
+          summary: 'Send points to another member, within the programme’s transfer limits',
+          params: memberIdParams,
+          headers: idempotencyHeaders,
+          body: pointsTransferSchema,
+          response: { 200: transferResultSchema },
+        },
+      },
+      async (request) => {
+        // A member may send their own points; the store and operators need points:write.
+        const principal = request.principal;
+        if (!(principal?.kind === 'member' && principal.memberId === request.params.id))
+          requireScope(request, 'points:write');
+        const settings = await getProgrammeSettings(ctx);
+        return transferPoints(
+          ctx,
+          {
+            fromMemberId: request.params.id,
+            ...request.body,
+            idempotencyKey: request.headers['idempotency-key'],
+          },
+          settings.transfers,
+        );
       },
     );
   };

@@ -10,6 +10,7 @@ export const LEDGER_KINDS = [
   'reverse',
   'transfer_in',
   'transfer_out',
+  'release',
 ] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
@@ -45,10 +46,14 @@ export const ledgerEntryDtoSchema = z.object({
   id: z.string(),
   memberId: z.string(),
   kind: z.enum(LEDGER_KINDS),
-  points: z.number().int(),
+  points: z.number().int().describe('Change of the available balance'),
+  pendingDelta: z.number().int().describe('Change of the pending balance'),
+  debtDelta: z.number().int().describe('Change of the debt'),
+  qualifying: z.number().int().describe('Tier-qualifying points this entry adds'),
   lotId: z.string().nullable(),
   expiresAt: z.string().nullable(),
   source: z.object({ type: z.string(), id: z.string().nullable() }),
+  rule: z.object({ id: z.string(), version: z.number().int() }).nullable(),
   reason: z.string(),
   balanceAfter: z.number().int(),
   createdAt: z.string(),
@@ -63,6 +68,7 @@ export const pointsSummarySchema = z.object({
   lifetimeEarned: z.number().int(),
   lifetimeRedeemed: z.number().int(),
   debt: z.number().int(),
+  tierPoints: z.number().int().describe('Tier-qualifying points over the membership'),
 });
 export type PointsSummary = z.infer<typeof pointsSummarySchema>;
 
@@ -94,13 +100,90 @@ export interface AdjustInput {
   points: number;
   reason: string;
   idempotencyKey: string;
+  /** For a credit: when its lot expires (the programme's policy). */
+  expiresAt?: number | null;
   actor: { actorType: string; actorId: string };
 }
 
 /** One account whose stored figures differ from what its ledger and lots add up to. */
 export interface AccountDifference {
   memberId: string;
-  field: 'available' | 'lifetimeEarned' | 'lifetimeRedeemed' | 'lots' | 'account';
+  field:
+    | 'available'
+    | 'pending'
+    | 'debt'
+    | 'lifetimeEarned'
+    | 'lifetimeRedeemed'
+    | 'tierPoints'
+    | 'lots'
+    | 'pendingLots'
+    | 'lot'
+    | 'account';
   stored: number;
   expected: number;
 }
+
+/** One line of an event's award: what one earning rule gives. */
+export interface AwardLine {
+  ruleId: string | null;
+  ruleVersion: number | null;
+  points: number;
+  /** How many of the points count toward tiers. */
+  qualifying: number;
+  reason: string;
+}
+
+/** Points an event earns, decided by the earning rules. */
+export interface EventAward {
+  memberId: string;
+  eventId: string;
+  eventType: string;
+  /** order_paid: its order, so a refund can take the points back. */
+  orderId: string | null;
+  /** Paid amount in minor units (order_paid), the base of a refund's share. */
+  amount: number | null;
+  lines: AwardLine[];
+  /** Set → pending until then (the return window); null → available at once. */
+  pendingUntil: number | null;
+  expiresAt: number | null;
+  /** Ledger time: now for live events, the event's time in a backfill. */
+  at: number;
+}
+
+/** A refund of (part of) an order. */
+export interface OrderRefund {
+  memberId: string;
+  orderId: string;
+  /** Refunded amount in minor units. */
+  refundAmount: number;
+  /** The refund event: one reversal per refund event. */
+  eventId: string;
+  at: number;
+}
+
+export interface TransferInput {
+  fromMemberId: string;
+  toMemberId: string;
+  points: number;
+  reason: string;
+  idempotencyKey: string;
+}
+
+/** Body of a transfer. */
+export const pointsTransferSchema = z.strictObject({
+  toMemberId: z.string().regex(STORE_ID_PATTERN),
+  points: z.number().int().min(1).max(MAX_POINTS),
+  reason: reasonSchema,
+});
+
+export const transferResultSchema = z.object({
+  out: ledgerEntryDtoSchema,
+  /** One entry per expiry date the points carried. */
+  in: z.array(ledgerEntryDtoSchema),
+});
+export type TransferResult = z.infer<typeof transferResultSchema>;
+
+export const expiringQuerySchema = z.object({ days: z.coerce.number().int().min(1).max(730).default(90) });
+export const expiringListSchema = z.object({
+  data: z.array(z.object({ expiresAt: z.string(), points: z.number().int() })),
+});

@@ -1,0 +1,14 @@
+import { registerJobHandler } from './modules/jobs/index.ts';
+import { pointsExpireJob, pointsReleaseJob } from './modules/points/index.ts';
+
+// Every kind of background job, registered once when a context is created. New job types are
+// added here, beside the module that owns them.
+
+let registered = false;
+
+export function registerJobHandlers(): void {
+  if (registered) return;
+  registered = true;
+  registerJobHandler(pointsReleaseJob);
+  registerJobHandler(pointsExpireJob);
+}

@@ -1,0 +1,100 @@
+import { sql } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import { newId } from '../../lib/ids.ts';
+import type { PointsLotsTable } from './points.table.ts';
+
+/** Points taken from one lot, with that lot's expiry (a transfer carries it over). */
+export interface LotPiece {
+  lotId: string;
+  expiresAt: number | null;
+  points: number;
+}
+
+export interface NewLot {
+  memberId: string;
+  points: number;
+  /** What is spendable (or pending) now: less than `points` when part went to pay a debt. */
+  remaining: number;
+  state: 'pending' | 'available';
+  pendingUntil: number | null;
+  expiresAt: number | null;
+  sourceType: string | null;
+  sourceId: string | null;
+  createdAt: number;
+}
+
+/** Stores a lot and returns its id. */
+export async function insertLot(db: Database, lot: NewLot): Promise<string> {
+  const id = newId('lot');
+  await db
+    .insertInto('pointsLots')
+    .values({ id, ...lot, expired: 0, reversed: 0 })
+    .execute();
+  return id;
+}
+
+/**
+ * Takes `points` from the member's available lots, earliest expiry first and never-expiring lots
+ * last, and says which lots gave how much. The caller has checked the balance covers it.
+ */
+export async function takeFromLots(db: Database, memberId: string, points: number): Promise<LotPiece[]> {
+  const lots = await db
+    .selectFrom('pointsLots')
+    .select(['id', 'remaining', 'expiresAt'])
+    .where('memberId', '=', memberId)
+    .where('state', '=', 'available')
+    .where('remaining', '>', 0)
+    .orderBy(sql`case when expires_at is null then 1 else 0 end`)
+    .orderBy('expiresAt')
+    .orderBy('id')
+    .execute();
+  const pieces: LotPiece[] = [];
+  let left = points;
+  for (const lot of lots) {
+    if (left === 0) break;
+    const take = Math.min(left, Number(lot.remaining));
+    await db
+      .updateTable('pointsLots')
+      .set((eb) => ({ remaining: eb('remaining', '-', take) }))
+      .where('id', '=', lot.id)
+      .execute();
+    pieces.push({
+      lotId: lot.id,
+      expiresAt: lot.expiresAt === null ? null : Number(lot.expiresAt),
+      points: take,
+    });
+    left -= take;
+  }
+  if (left !== 0) throw new Error('points lots hold less than the account balance');
+  return pieces;
+}
+
+/** The lots one order earned, oldest first. */
+export async function findOrderLots(
+  db: Database,
+  memberId: string,
+  orderId: string,
+): Promise<PointsLotsTable[]> {
+  return db
+    .selectFrom('pointsLots')
+    .selectAll()
+    .where('memberId', '=', memberId)
+    .where('sourceId', '=', orderId)
+    .where('sourceType', '=', 'order')
+    .orderBy('createdAt')
+    .orderBy('id')
+    .execute();
+}
+
+export async function updateLot(
+  db: Database,
+  id: string,
+  set: Partial<Pick<PointsLotsTable, 'remaining' | 'expired' | 'reversed' | 'state' | 'pendingUntil'>>,
+): Promise<void> {
+  await db.updateTable('pointsLots').set(set).where('id', '=', id).execute();
+}
+
+/** Points in a lot that left it by being spent (or paying a debt), not by expiry or reversal. */
+export function spentOf(lot: Pick<PointsLotsTable, 'points' | 'remaining' | 'expired' | 'reversed'>): number {
+  return Number(lot.points) - Number(lot.remaining) - Number(lot.expired) - Number(lot.reversed);
+}
