@@ -44,7 +44,9 @@ async function onLockedAccount(
 
 /** Adds earned points as a new lot (paying any debt first); a retry with the same key returns the first entry. */
 export async function earnPoints(ctx: AppContext, input: EarnInput): Promise<LedgerEntryDto> {
-  const request = { op: 'earn', ...input, expiresAt: input.expiresAt ?? null };
+  // The expiry follows from the programme at the first try; a retry later must still match.
+  const { expiresAt: _expiry, ...asked } = input;
+  const request = { op: 'earn', ...asked };
   return changeOne(ctx, input.memberId, input.idempotencyKey, request, (trx, hash, at) =>
     onLockedAccount(ctx, trx, input.memberId, at, (balances) =>
       postCredit(trx, balances, {
@@ -85,8 +87,8 @@ export async function redeemPoints(ctx: AppContext, input: RedeemInput): Promise
 
 /** An operator's correction, audited in the same transaction; never below zero. */
 export async function adjustPoints(ctx: AppContext, input: AdjustInput): Promise<LedgerEntryDto> {
-  const { actor, ...rest } = input;
-  const request = { op: 'adjust', ...rest, expiresAt: input.expiresAt ?? null };
+  const { actor, expiresAt: _expiry, ...asked } = input;
+  const request = { op: 'adjust', ...asked };
   return changeOne(ctx, input.memberId, input.idempotencyKey, request, async (trx, hash, at) => {
     const source = { type: actor.actorType, id: actor.actorId };
     const posted = await onLockedAccount(ctx, trx, input.memberId, at, (balances) => {
