@@ -72,7 +72,7 @@ describe.skipIf(!hasChromium)('members in a browser', () => {
     await context.close();
   });
 
-  it('finds a member by email and by id, and opens the member page with events and panels', async () => {
+  it('finds a member by email and by id, and opens the member page with events, points and panels', async () => {
     const { context, page } = await openAs(browser, server.url, 'admin');
     for (const query of [member.email.toUpperCase(), member.id]) {
       await page.goto('/members');
@@ -88,7 +88,15 @@ describe.skipIf(!hasChromium)('members in a browser', () => {
     await byTestId(page, 'member-events').locator('[data-testid="event-row"]').first().waitFor();
     expect(await byTestId(page, 'event-row').count()).toBeGreaterThan(0);
     await byTestId(page, 'member-orders').waitFor();
-    for (const panel of ['panel-points', 'panel-value', 'panel-recommendations', 'panel-risk']) {
+    // The points and tier panels come with a chunk of their own.
+    await byTestId(page, 'member-points').waitFor();
+    for (const panel of [
+      'member-points',
+      'member-tier',
+      'panel-value',
+      'panel-recommendations',
+      'panel-risk',
+    ]) {
       await expect(byTestId(page, panel).isVisible(), panel).resolves.toBe(true);
     }
     // The page asks for the masked view: opening it is not a read of personal data.

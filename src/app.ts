@@ -14,10 +14,12 @@ import { eventRoutes } from './modules/events/index.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { itemRoutes } from './modules/items/index.ts';
 import { jobRoutes } from './modules/jobs/index.ts';
+import { loyaltyRoutes } from './modules/loyalty/index.ts';
 import { memberRoutes } from './modules/members/index.ts';
 import { operatorRoutes } from './modules/operators/index.ts';
 import { pointsRoutes } from './modules/points/index.ts';
 import { statsRoutes } from './modules/stats/index.ts';
+import { tierRoutes } from './modules/tiers/index.ts';
 
 export interface BuildAppOptions {
   /** Serve the OpenAPI UI at /docs (off in most tests: it is slow to register). */
@@ -73,6 +75,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await v1.register(eventRoutes(ctx));
       await v1.register(statsRoutes(ctx));
       await v1.register(pointsRoutes(ctx));
+      await v1.register(loyaltyRoutes(ctx));
+      await v1.register(tierRoutes(ctx));
       await v1.register(jobRoutes(ctx));
     },
     { prefix: '/v1' },

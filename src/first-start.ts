@@ -1,11 +1,13 @@
 import type { AppContext } from './context.ts';
-import { generateDemoShop, isDatabaseEmpty } from './demo/index.ts';
+import { generateDemoShop, isDatabaseEmpty, runDemoLoyalty } from './demo/index.ts';
+import { ensureDefaultProgramme } from './modules/loyalty/index.ts';
 import { ensureBootstrapApiKey, ensureFirstAdmin } from './modules/operators/bootstrap.ts';
 import { rebuildDailyStats } from './modules/stats/index.ts';
+import { ensureDefaultTiers } from './modules/tiers/index.ts';
 
 /**
  * What a fresh installation needs before it serves: the first admin, a full-scope API key and,
- * unless MEMBRAIN_DEMO=0, a demo shop. Generated secrets are printed once through `print`
+ * the default loyalty programme and, unless MEMBRAIN_DEMO=0, a demo shop with its loyalty history. Generated secrets are printed once through `print`
  * (stdout, never the log) and are not stored anywhere in clear.
  */
 export async function prepareFirstStart(ctx: AppContext, print: (line: string) => void): Promise<void> {
@@ -16,6 +18,10 @@ export async function prepareFirstStart(ctx: AppContext, print: (line: string) =
   const apiKey = await ensureBootstrapApiKey(ctx);
   if (apiKey) secrets.push(`  API key          ${apiKey}   (all scopes)`);
 
+  // The default programme (1 point per CNY, 7 days pending, 12-month expiry) and tier ladder.
+  await ensureDefaultProgramme(ctx);
+  await ensureDefaultTiers(ctx);
+
   if (ctx.config.demo.enabled && (await isDatabaseEmpty(ctx))) {
     const { members, seed } = ctx.config.demo;
     print(`Generating a demo shop (${members} members, seed ${seed}); MEMBRAIN_DEMO=0 turns this off…`);
@@ -23,6 +29,7 @@ export async function prepareFirstStart(ctx: AppContext, print: (line: string) =
     const result = await generateDemoShop(ctx, { members, seed });
     // The generator writes rows directly, past the services that keep the daily aggregates.
     await rebuildDailyStats(ctx);
+    await runDemoLoyalty(ctx, { from: result.from, to: result.to });
     print(
       `Demo shop ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.members} members, ${result.items} items, ${result.events} events`,
     );

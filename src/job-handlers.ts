@@ -1,5 +1,7 @@
 import { registerJobHandler } from './modules/jobs/index.ts';
+import { loyaltyBackfillJob } from './modules/loyalty/index.ts';
 import { pointsExpireJob, pointsReleaseJob } from './modules/points/index.ts';
+import { tiersRecalculateJob } from './modules/tiers/index.ts';
 
 // Every kind of background job, registered once when a context is created. New job types are
 // added here, beside the module that owns them.
@@ -11,4 +13,6 @@ export function registerJobHandlers(): void {
   registered = true;
   registerJobHandler(pointsReleaseJob);
   registerJobHandler(pointsExpireJob);
+  registerJobHandler(tiersRecalculateJob);
+  registerJobHandler(loyaltyBackfillJob);
 }

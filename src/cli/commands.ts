@@ -5,11 +5,13 @@ import { registerDemoCommand } from './demo.command.ts';
 import { registerImportCommand } from './import.command.ts';
 import { registerJobsCommand } from './jobs.command.ts';
 import { registerKeysCommand } from './keys.command.ts';
+import { registerLoyaltyCommand } from './loyalty.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
 import { registerOperatorCommand } from './operator.command.ts';
 import { registerPointsCommand } from './points.command.ts';
 import { registerServeCommand } from './serve.command.ts';
 import { registerStatsCommand } from './stats.command.ts';
+import { registerTiersCommand } from './tiers.command.ts';
 import { registerWorkerCommand } from './worker.command.ts';
 
 /** Every `membrain` sub-command; each lives in its own file. */
@@ -24,6 +26,8 @@ export function registerCommands(program: Command): void {
   registerAuditCommand(program);
   registerStatsCommand(program);
   registerPointsCommand(program);
+  registerLoyaltyCommand(program);
+  registerTiersCommand(program);
   registerWorkerCommand(program);
   registerJobsCommand(program);
 }

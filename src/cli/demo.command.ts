@@ -1,6 +1,12 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { type DemoProgress, type DemoShopResult, generateDemoShop, isDatabaseEmpty } from '../demo/index.ts';
+import {
+  type DemoProgress,
+  type DemoShopResult,
+  generateDemoShop,
+  isDatabaseEmpty,
+  runDemoLoyalty,
+} from '../demo/index.ts';
 import { rebuildDailyStats } from '../modules/stats/index.ts';
 import { withCliContext } from './cli-context.ts';
 
@@ -88,6 +94,8 @@ export function registerDemoCommand(program: Command): void {
         }
         // The generator writes rows directly, past the services that keep the daily aggregates.
         await rebuildDailyStats(ctx);
+        console.log('Replaying the shop’s history through the loyalty programme (points, expiry, tiers)…');
+        await runDemoLoyalty(ctx, { from: result.from, to: result.to });
         const seconds = (Date.now() - started) / 1000;
         console.log(
           `Demo shop ready in ${seconds.toFixed(1)} s: ${result.members.toLocaleString('en')} members, ` +

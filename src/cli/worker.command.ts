@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { createContext } from '../context.ts';
 import { startJobWorker } from '../modules/jobs/index.ts';
+import { ensureDefaultProgramme } from '../modules/loyalty/index.ts';
+import { ensureDefaultTiers } from '../modules/tiers/index.ts';
 
 /** `membrain worker`: runs queued and scheduled jobs without serving HTTP (beside `serve` with MEMBRAIN_JOBS_WORKER=off). */
 export function registerWorkerCommand(program: Command): void {
@@ -13,6 +15,8 @@ export function registerWorkerCommand(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const ctx = await createContext(config);
+      await ensureDefaultProgramme(ctx);
+      await ensureDefaultTiers(ctx);
       const worker = startJobWorker(ctx, { pollMs: config.jobs.pollMs, schedule: true });
       process.stdout.write(`Membrain worker running (polling every ${config.jobs.pollMs} ms)\n`);
       const shutdown = async (signal: string) => {

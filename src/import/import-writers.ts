@@ -102,7 +102,7 @@ const eventsWriter: ImportWriter = {
     const result = await ingestEvents(
       ctx,
       rows.map((row) => row.value),
-      { db: trx, mode: 'lenient', pathPrefix: '' },
+      { db: trx, mode: 'lenient', pathPrefix: '', imported: true },
     );
     const byIndex = new Map<number, string[]>();
     for (const r of result.rejected) byIndex.set(r.index, [...(byIndex.get(r.index) ?? []), r.message]);

@@ -117,6 +117,7 @@ async function writeEvents(
         db: trx,
         mode: 'lenient',
         autoCreateMembers: false,
+        imported: true,
       });
       for (const r of result.rejected) {
         outcome.rejects.push({ line: (chunk[r.index] as RetailInvoice).firstLine, errors: [r.message] });

@@ -3,7 +3,20 @@ import { monotonicFactory } from 'ulid';
 const nextUlid = monotonicFactory();
 
 /** Prefixes of the ids Membrain creates; the store's own ids (members, items, events) are kept as given. */
-export type IdPrefix = 'op' | 'key' | 'aud' | 'rt' | 'fam' | 'dk' | 'imp' | 'evt' | 'job' | 'led' | 'lot' | 'rule' | 'tier';
+export type IdPrefix =
+  | 'op'
+  | 'key'
+  | 'aud'
+  | 'rt'
+  | 'fam'
+  | 'dk'
+  | 'imp'
+  | 'evt'
+  | 'job'
+  | 'led'
+  | 'lot'
+  | 'rule'
+  | 'tier';
 
 /** A new id such as `op_01J…`: a type prefix and a ULID, so ids sort by creation time. */
 export function newId(prefix: IdPrefix): string {

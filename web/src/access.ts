@@ -1,13 +1,45 @@
+// The server's own table (a dependency-free file), so what the dashboard offers a role and what
+// the API lets it do cannot drift apart.
+import { ROLE_SCOPES, type Scope } from '../../src/http/scopes.ts';
 import type { OperatorRole } from './api/types.ts';
 
-export type Section = 'overview' | 'members' | 'audit' | 'admin';
+/**
+ * A page the navigation can link to. The loyalty pages (overview, rules, tiers, programme
+ * settings, jobs) form a group in the navigation.
+ */
+export type Section =
+  | 'overview'
+  | 'members'
+  | 'loyalty'
+  | 'rules'
+  | 'tiers'
+  | 'settings'
+  | 'jobs'
+  | 'audit'
+  | 'admin';
 
-/** Which sections each role sees (the API enforces the same through scopes). */
+/**
+ * Which sections each role sees, in navigation order (the API enforces the same through scopes).
+ * The rules, tiers and settings pages need loyalty:read to open; loyalty:write makes them editable.
+ */
 const SECTIONS: Record<OperatorRole, readonly Section[]> = {
-  admin: ['overview', 'members', 'audit', 'admin'],
-  operator: ['overview', 'members'],
-  analyst: ['overview', 'members'],
+  admin: ['overview', 'members', 'loyalty', 'rules', 'tiers', 'settings', 'jobs', 'audit', 'admin'],
+  operator: ['overview', 'members', 'loyalty', 'rules', 'tiers', 'settings', 'jobs'],
+  analyst: ['overview', 'members', 'loyalty', 'rules', 'tiers', 'settings'],
   auditor: ['audit'],
+};
+
+/** Where each section lives; loyalty's pages share the `/loyalty` prefix. */
+const PATHS: Record<Section, string> = {
+  overview: '/overview',
+  members: '/members',
+  loyalty: '/loyalty',
+  rules: '/loyalty/rules',
+  tiers: '/loyalty/tiers',
+  settings: '/loyalty/settings',
+  jobs: '/loyalty/jobs',
+  audit: '/audit',
+  admin: '/admin',
 };
 
 export function sectionsFor(role: OperatorRole): readonly Section[] {
@@ -18,9 +50,18 @@ export function mayOpen(role: OperatorRole, section: Section): boolean {
   return SECTIONS[role].includes(section);
 }
 
+export function pathOf(section: Section): string {
+  return PATHS[section];
+}
+
 /** Where a role lands after signing in. */
 export function homeFor(role: OperatorRole): string {
-  return `/${SECTIONS[role][0]}`;
+  return pathOf(SECTIONS[role][0] as Section);
+}
+
+/** Whether the role's operators hold `scope`, for actions inside a page (adjusting points, …). */
+export function hasScope(role: OperatorRole, scope: Scope): boolean {
+  return ROLE_SCOPES[role].includes(scope);
 }
 
 /** Only admins and operators may see a member's personal data in full. */

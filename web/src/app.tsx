@@ -12,8 +12,16 @@ import { LoginPage } from './pages/login.tsx';
 import { MemberPage } from './pages/member.tsx';
 import { MembersPage } from './pages/members.tsx';
 
-// The overview carries ECharts; loading it on demand keeps the first load (and login) small.
+// The overview and the loyalty overview carry ECharts; loading them on demand keeps the first
+// load (and login) small. The jobs page and the programme editors (rules, tiers, settings) are
+// rarely opened, so they wait for their visit too, with their own texts and styles.
 const OverviewPage = lazy(() => import('./pages/overview.tsx'));
+const LoyaltyPage = lazy(() => import('./pages/loyalty.tsx'));
+const JobsPage = lazy(() => import('./pages/jobs.tsx'));
+const RulesPage = lazy(() => import('./pages/rules.tsx'));
+const RuleEditorPage = lazy(() => import('./pages/rule-editor.tsx'));
+const TiersPage = lazy(() => import('./pages/tiers.tsx'));
+const SettingsPage = lazy(() => import('./pages/programme-settings.tsx'));
 
 interface Route {
   section: Section | null;
@@ -28,6 +36,22 @@ function decodeSegment(segment: string): string {
   }
 }
 
+/** `/loyalty/…`: the overview, rules (list, `new`, one rule), tiers, settings, jobs. */
+function loyaltyRoute(parts: string[]): Route | null {
+  const [page, id] = parts;
+  if (parts.length === 0) return { section: 'loyalty', render: () => <LoyaltyPage /> };
+  if (page === 'rules' && parts.length === 1) return { section: 'rules', render: () => <RulesPage /> };
+  if (page === 'rules' && parts.length === 2 && id !== undefined) {
+    const ruleId = id === 'new' ? null : decodeSegment(id);
+    return { section: 'rules', render: () => <RuleEditorPage key={id} id={ruleId} /> };
+  }
+  if (parts.length > 1) return null;
+  if (page === 'tiers') return { section: 'tiers', render: () => <TiersPage /> };
+  if (page === 'settings') return { section: 'settings', render: () => <SettingsPage /> };
+  if (page === 'jobs') return { section: 'jobs', render: () => <JobsPage /> };
+  return null;
+}
+
 /** The page for a path; null when no page has this path. */
 function routeFor(path: string): Route | null {
   const parts = path.split('/').filter(Boolean);
@@ -39,6 +63,7 @@ function routeFor(path: string): Route | null {
     const id = decodeSegment(second);
     return { section: 'members', render: () => <MemberPage key={id} id={id} /> };
   }
+  if (first === 'loyalty') return loyaltyRoute(parts.slice(1));
   if (parts.length === 1 && first === 'audit') return { section: 'audit', render: () => <AuditPage /> };
   if (parts.length === 1 && first === 'admin') return { section: 'admin', render: () => <AdminPage /> };
   return null;

@@ -2,7 +2,9 @@ import type { Insertable } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import { appError, Errors } from '../../errors.ts';
+import { awardPointsForEvents } from '../loyalty/index.ts';
 import { recordEventStats } from '../stats/index.ts';
+import { applyInstantUpgrades } from '../tiers/index.ts';
 import {
   type Candidate,
   checkBatchDuplicates,
@@ -31,6 +33,8 @@ export interface IngestEventsOptions {
   mode?: 'strict' | 'lenient';
   /** Prefix of validation paths: `events` gives `events.3.amount`; `''` suits a single event. */
   pathPrefix?: string;
+  /** Historical rows from a file import: they earn points only when the programme says so. */
+  imported?: boolean;
 }
 
 export interface IngestEventsResult {
@@ -80,6 +84,7 @@ async function insertAndReconcile(
   candidates: Candidate[],
   prefix: string,
   triage: Triage,
+  imported: boolean,
 ): Promise<number> {
   const now = ctx.clock.now();
   const rows = candidates.map((c) => eventToRow(c.event, now, c.hash));
@@ -89,6 +94,9 @@ async function insertAndReconcile(
   // Daily aggregates count only what was really stored, in this same transaction.
   const stored = inserted.size === rows.length ? rows : rows.filter((r) => inserted.has(r.id));
   await recordEventStats(db, ctx.dialect, stored);
+  // Points and tier upgrades in the same transaction: an event is stored iff its points are.
+  const changed = await awardPointsForEvents(ctx, db, stored, { imported });
+  if (changed.length > 0) await applyInstantUpgrades(ctx, db, changed);
   return inserted.size;
 }
 
@@ -111,7 +119,9 @@ export async function ingestEvents(
   const autoCreate = options.autoCreateMembers ?? ctx.config.events.autoCreateMembers;
   const write = async (db: Database): Promise<number> => {
     const known = await checkMembers(ctx, db, candidates, autoCreate, triage);
-    return known.length === 0 ? 0 : insertAndReconcile(ctx, db, known, prefix, triage);
+    return known.length === 0
+      ? 0
+      : insertAndReconcile(ctx, db, known, prefix, triage, options.imported ?? false);
   };
   const accepted =
     candidates.length === 0

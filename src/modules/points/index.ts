@@ -1,6 +1,6 @@
 export { awardEventPoints, reverseOrderPoints } from './points.awards.ts';
 export { pointsExpireJob, pointsReleaseJob } from './points.jobs.ts';
-export { moveLots } from './points.maintenance.ts';
+export { moveLots, settleDueLots } from './points.maintenance.ts';
 export { getPointsSummary, listExpiringPoints, listPointsLedger } from './points.read.ts';
 export { pointsRoutes } from './points.routes.ts';
 export { adjustPoints, earnPoints, redeemPoints } from './points.service.ts';

@@ -142,7 +142,9 @@ export async function reverseOrderPoints(
   refund: OrderRefund,
 ): Promise<LedgerEntryDto[]> {
   const key = `refund:${refund.eventId}`;
-  const hash = requestHash({ op: 'refund', ...refund });
+  // Without `at`: a refund replayed by a backfill (dated at the event) is the same request.
+  const { at: _at, ...asked } = refund;
+  const hash = requestHash({ op: 'refund', ...asked });
   const previous = await findReplay(trx, refund.memberId, key, hash);
   if (previous) return [toLedgerDto(previous)];
   const order = await trx

@@ -55,12 +55,12 @@ export async function getPointsLiability(ctx: AppContext, days: number): Promise
   const rows = await ctx.db
     .selectFrom('pointsLedger')
     .select((eb) => [
-      sql<number>`created_at / ${DAY_MS}`.as('day'),
+      sql<number>`created_at / ${sql.lit(DAY_MS)}`.as('day'),
       'kind',
       eb.fn.sum<number>(sql`points + pending_delta - debt_delta`).as('points'),
     ])
     .where('createdAt', '>=', firstDay * DAY_MS)
-    .groupBy([sql`created_at / ${DAY_MS}`, 'kind'])
+    .groupBy([sql`created_at / ${sql.lit(DAY_MS)}`, 'kind'])
     .execute();
   const byDay = new Map<number, z.infer<typeof dayRow>>();
   for (let day = firstDay; day < firstDay + days; day++)

@@ -162,3 +162,26 @@ export async function moveLots(
     return changed;
   });
 }
+
+/** Releases, then expires, everything due by `asOf`, dating the entries `at` (for replays of history). */
+export async function settleDueLots(
+  ctx: AppContext,
+  asOf: number,
+  at: number,
+): Promise<{ released: number; expired: number }> {
+  const counts = { release: 0, expire: 0 };
+  for (const move of ['release', 'expire'] as const) {
+    for (;;) {
+      const lots = await nextDueLots(ctx.db, move, asOf, null, 500);
+      if (lots.length === 0) break;
+      counts[move] += await moveLots(
+        ctx,
+        move,
+        lots.map((l) => l.id),
+        asOf,
+        at,
+      );
+    }
+  }
+  return { released: counts.release, expired: counts.expire };
+}

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { appError, Errors } from '../../errors.ts';
-import { requireMemberAccess, requireScope } from '../../http/authenticate.ts';
+import { requireMember, requireMemberAccess, requireScope } from '../../http/authenticate.ts';
 import { zodDetails } from '../../http/error-handler.ts';
 import { actorOf } from '../../http/principal.ts';
 import { getProgrammeSettings } from '../loyalty/programme.service.ts';
@@ -190,13 +190,12 @@ export function pointsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     );
 
     app.post(
-      '/members/:id/points/transfer',
+      '/points/transfers',
       {
         preValidation: checkIdempotencyKey(pointsTransferSchema),
         schema: {
           tags: ['points'],
-          summary: 'Send points to another member, within the programme’s transfer limits',
-          params: memberIdParams,
+          summary: 'Send points from one member to another, within the programme’s transfer limits',
           headers: idempotencyHeaders,
           body: pointsTransferSchema,
           response: { 200: transferResultSchema },
@@ -205,19 +204,42 @@ export function pointsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (request) => {
         // A member may send their own points; the store and operators need points:write.
         const principal = request.principal;
-        if (!(principal?.kind === 'member' && principal.memberId === request.params.id))
+        if (!(principal?.kind === 'member' && principal.memberId === request.body.fromMemberId))
           requireScope(request, 'points:write');
         const settings = await getProgrammeSettings(ctx);
         return transferPoints(
           ctx,
-          {
-            fromMemberId: request.params.id,
-            ...request.body,
-            idempotencyKey: request.headers['idempotency-key'],
-          },
+          { ...request.body, idempotencyKey: request.headers['idempotency-key'] },
           settings.transfers,
         );
       },
+    );
+
+    app.get(
+      '/me/points',
+      {
+        schema: {
+          tags: ['points'],
+          summary: 'The signed-in member’s balances and the points expiring in the next 30 days',
+          response: { 200: pointsSummarySchema },
+        },
+      },
+      async (request) => getPointsSummary(ctx, requireMember(request)),
+    );
+
+    app.get(
+      '/me/points/ledger',
+      {
+        schema: {
+          tags: ['points'],
+          summary: 'The signed-in member’s ledger entries, newest first',
+          querystring: ledgerQuerySchema,
+          response: {
+            200: z.object({ data: z.array(ledgerEntryDtoSchema), nextCursor: z.string().nullable() }),
+          },
+        },
+      },
+      async (request) => listPointsLedger(ctx, requireMember(request), request.query),
     );
   };
 }

@@ -68,8 +68,9 @@ export async function earnPoints(ctx: AppContext, input: EarnInput): Promise<Led
 
 /** Spends points, earliest-expiring lots first; 409 POINTS_INSUFFICIENT when short. */
 export async function redeemPoints(ctx: AppContext, input: RedeemInput): Promise<LedgerEntryDto> {
-  return changeOne(ctx, input.memberId, input.idempotencyKey, { op: 'redeem', ...input }, (trx, hash, at) =>
-    onLockedAccount(ctx, trx, input.memberId, at, (balances) => {
+  const { at: when, ...asked } = input;
+  return changeOne(ctx, input.memberId, input.idempotencyKey, { op: 'redeem', ...asked }, (trx, hash, now) =>
+    onLockedAccount(ctx, trx, input.memberId, now, (balances) => {
       if (balances.available < input.points) throw appError(Errors.POINTS_INSUFFICIENT);
       return postDebit(trx, balances, {
         kind: 'redeem',
@@ -79,7 +80,7 @@ export async function redeemPoints(ctx: AppContext, input: RedeemInput): Promise
         reason: input.reason,
         idempotencyKey: input.idempotencyKey,
         requestHash: hash,
-        at,
+        at: when ?? now,
       });
     }),
   );

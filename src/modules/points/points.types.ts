@@ -92,6 +92,8 @@ export interface RedeemInput {
   points: number;
   reason: string;
   idempotencyKey: string;
+  /** Ledger time when replaying history (the demo shop); the API always uses now. */
+  at?: number;
 }
 
 export interface AdjustInput {
@@ -171,6 +173,7 @@ export interface TransferInput {
 
 /** Body of a transfer. */
 export const pointsTransferSchema = z.strictObject({
+  fromMemberId: z.string().regex(STORE_ID_PATTERN),
   toMemberId: z.string().regex(STORE_ID_PATTERN),
   points: z.number().int().min(1).max(MAX_POINTS),
   reason: reasonSchema,

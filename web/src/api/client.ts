@@ -49,12 +49,14 @@ export function onUnauthorized(handler: (() => void) | null): void {
 export type QueryValue = string | number | boolean | null | undefined;
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   query?: Record<string, QueryValue>;
   body?: unknown;
   signal?: AbortSignal;
   /** False for the login call: its 401 means a wrong password, not an ended session. */
   auth?: boolean;
+  /** Extra request headers, e.g. `Idempotency-Key` on a write that may be retried. */
+  headers?: Record<string, string>;
 }
 
 /** `/v1/members` + `{ limit: 20, email: '' }` → `/v1/members?limit=20` (empty values dropped). */
@@ -87,7 +89,7 @@ async function errorFrom(response: Response): Promise<ApiError> {
 
 /** Calls the API and returns its JSON (undefined for 204). Throws ApiError on any failure. */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { ...options.headers, accept: 'application/json' };
   const token = options.auth === false ? null : readToken();
   if (token) headers.authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -110,4 +112,18 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   if (!response.ok) throw await errorFrom(response);
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
+}
+
+/**
+ * A fresh key for one submission of a write. crypto.randomUUID() exists only in secure contexts
+ * (https, localhost); a dashboard opened over plain http on a LAN address builds the same
+ * version-4 UUID from getRandomValues, which every context has.
+ */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

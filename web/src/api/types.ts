@@ -116,19 +116,8 @@ export interface CreatedApiKey extends ApiKey {
   key: string;
 }
 
-/** Scopes an API key may hold (src/http/scopes.ts). */
-export const API_KEY_SCOPES = [
-  'members:read',
-  'members:write',
-  'items:read',
-  'items:write',
-  'events:read',
-  'events:write',
-  'stats:read',
-  'operators:manage',
-  'apikeys:manage',
-  'audit:read',
-] as const;
+/** Scopes an API key may hold: the server's own list (src/http/scopes.ts, dependency-free). */
+export { SCOPES as API_KEY_SCOPES } from '../../../src/http/scopes.ts';
 
 export interface OverviewDay {
   day: string;

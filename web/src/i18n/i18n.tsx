@@ -36,6 +36,14 @@ function formatLocaleFor(language: Language): string {
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
+/** `{name}` placeholders filled from `vars`; unknown names stay as written. */
+function fill(text: string, vars?: Record<string, string | number>): string {
+  if (!vars) return text;
+  return text.replace(/\{(\w+)\}/g, (match, name: string) =>
+    vars[name] === undefined ? match : String(vars[name]),
+  );
+}
+
 interface I18n {
   language: Language;
   locale: string;
@@ -63,13 +71,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   const value = useMemo<I18n>(() => {
     const dictionary = DICTIONARIES[language];
-    const t: Translate = (key, vars) => {
-      const text = dictionary[key] ?? en[key] ?? key;
-      if (!vars) return text;
-      return text.replace(/\{(\w+)\}/g, (match, name: string) =>
-        vars[name] === undefined ? match : String(vars[name]),
-      );
-    };
+    const t: Translate = (key, vars) => fill(dictionary[key] ?? en[key] ?? key, vars);
     return { language, locale: formatLocaleFor(language), setLanguage, t };
   }, [language, setLanguage]);
 
@@ -80,6 +82,26 @@ export function useI18n(): I18n {
   const value = useContext(I18nContext);
   if (!value) throw new Error('useI18n outside I18nProvider');
   return value;
+}
+
+/**
+ * Texts a lazily loaded page brings along (the programme editors), so the first load carries
+ * only the shared dictionary. Both languages have exactly the keys of the English one.
+ */
+export interface PageMessages<K extends string> {
+  en: Readonly<Record<K, string>>;
+  'zh-CN': Readonly<Record<K, string>>;
+}
+
+export type PageTranslate<K extends string> = (key: K, vars?: Record<string, string | number>) => string;
+
+/** The page dictionary's `t` in the dashboard's language. */
+export function usePageMessages<K extends string>(messages: PageMessages<K>): PageTranslate<K> {
+  const { language } = useI18n();
+  return useMemo(() => {
+    const dictionary = messages[language];
+    return (key: K, vars?: Record<string, string | number>) => fill(dictionary[key] ?? messages.en[key], vars);
+  }, [messages, language]);
 }
 
 /** A translated label for an event type, or the raw type when unknown. */

@@ -82,3 +82,24 @@ export function daysInclusive(from: string, to: string): number {
 export function fromMajor(major: number, currency: string): Money {
   return { amount: Math.round(major * 10 ** minorDigits(currency)), currency };
 }
+
+/** A change with its sign: +50, −120 (a true minus), 0. */
+export function formatSigned(value: number, locale: string): string {
+  const text = new Intl.NumberFormat(locale, { signDisplay: 'exceptZero' }).format(value);
+  return text.replace('-', '−');
+}
+
+/** An ISO timestamp's calendar day (UTC, as the API counts days) in the reader's format. */
+export function formatIsoDay(iso: string | null | undefined, locale: string): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+}
+
+/** `YYYY-MM` as the reader's short month and year (Mar 2026, 2026年3月). */
+export function formatMonth(month: string, locale: string): string {
+  const date = new Date(`${month}-01T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return month;
+  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(date);
+}

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { mayRevealPii } from '../access.ts';
 import { ApiError, api } from '../api/client.ts';
 import { useOperator } from '../api/session.tsx';
@@ -10,6 +10,9 @@ import { formatDateTime } from '../lib/format.ts';
 import { Link } from '../lib/router.tsx';
 import { useAsync } from '../lib/use-async.ts';
 import { MemberEvents, MemberOrders } from './member-activity.tsx';
+
+// Points, tier and ledger load with their own chunk, so signing in does not wait for them.
+const LoyaltyPanels = lazy(() => import('./member-loyalty.tsx'));
 
 function memberPath(id: string): string {
   return `/v1/members/${encodeURIComponent(id)}`;
@@ -106,7 +109,6 @@ function useReveal(id: string) {
 }
 
 const PANELS: { id: string; title: MessageKey; text: MessageKey }[] = [
-  { id: 'panel-points', title: 'member.panel.points', text: 'member.panel.pointsText' },
   { id: 'panel-value', title: 'member.panel.value', text: 'member.panel.valueText' },
   {
     id: 'panel-recommendations',
@@ -139,7 +141,7 @@ function LaterPanels() {
   );
 }
 
-/** One member: profile (masked unless revealed), events, orders, and the panels to come. */
+/** One member: profile (masked unless revealed), points and tier, events, orders, panels to come. */
 export function MemberPage({ id }: { id: string }) {
   const { t } = useI18n();
   const operator = useOperator();
@@ -202,6 +204,9 @@ export function MemberPage({ id }: { id: string }) {
             )}
             <Profile member={member} revealed={reveal.status === 'full'} />
           </section>
+          <Suspense fallback={<Loading scope="section" />}>
+            <LoyaltyPanels memberId={id} />
+          </Suspense>
           <div className="activity-grid">
             <MemberEvents memberId={id} />
             <MemberOrders memberId={id} />

@@ -1,45 +1,16 @@
 import type { Overview } from '../api/types.ts';
 import type { ChartOption } from '../components/echart.tsx';
-import { eventLabel, type Translate } from '../i18n/i18n.tsx';
+import { eventLabel } from '../i18n/i18n.tsx';
 import { formatDay, formatMoney, formatNumber, fromMajor, toMajor } from '../lib/format.ts';
-
-/** The dashboard's series colours, chosen to stay apart for colour-blind readers. */
-export const PALETTE = [
-  '#4f46e5',
-  '#f59e0b',
-  '#10b981',
-  '#ef4444',
-  '#0ea5e9',
-  '#a855f7',
-  '#84cc16',
-  '#ec4899',
-  '#64748b',
-  '#14b8a6',
-  '#f97316',
-  '#78350f',
-] as const;
-
-const AXIS_LABEL = { color: '#64748b', fontSize: 11 };
-/** The page's font stack, so labels in Chinese render with the same CJK font as the HTML. */
-const TEXT_STYLE = {
-  fontFamily:
-    'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif',
-};
-const SPLIT_LINE = { lineStyle: { color: '#e2e8f0' } };
-const TOOLTIP = { backgroundColor: '#0f172a', borderWidth: 0, textStyle: { color: '#f8fafc', fontSize: 12 } };
-
-interface ChartText {
-  t: Translate;
-  locale: string;
-}
-
-interface AxisParam {
-  axisValueLabel?: string;
-  marker?: string;
-  seriesName?: string;
-  value?: number;
-  dataIndex: number;
-}
+import {
+  AXIS_LABEL,
+  type AxisParam,
+  type ChartText,
+  PALETTE,
+  SPLIT_LINE,
+  TEXT_STYLE,
+  TOOLTIP,
+} from './chart-theme.ts';
 
 /** Orders as bars on the left axis, GMV (major units) as a line on the right one. */
 export function ordersOption(overview: Overview, { t, locale }: ChartText): ChartOption {

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { Money, Overview } from '../api/types.ts';
 import { EChart } from '../components/echart.tsx';
+import { Kpi } from '../components/kpi.tsx';
 import { Empty, ErrorState, Loading } from '../components/states.tsx';
 import type { MessageKey } from '../i18n/en.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -15,27 +16,6 @@ const PRESETS: { days: number; label: MessageKey }[] = [
   { days: 30, label: 'overview.last30' },
   { days: 90, label: 'overview.last90' },
 ];
-
-function Kpi({
-  testId,
-  label,
-  value,
-  exact,
-}: {
-  testId?: string;
-  label: string;
-  value: string;
-  exact?: string;
-}) {
-  return (
-    <div className="kpi">
-      <div className="kpi-label">{label}</div>
-      <div className="kpi-value" data-testid={testId} title={exact ?? value}>
-        {value}
-      </div>
-    </div>
-  );
-}
 
 interface RangeTotals {
   orders: number;
