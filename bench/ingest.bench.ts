@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { ingestEvents } from '../src/modules/events/index.ts';
+import { ensureDefaultProgramme } from '../src/modules/loyalty/index.ts';
+import { ensureDefaultTiers } from '../src/modules/tiers/index.ts';
 import { BATCH, type BenchEvent, MEMBERS, makeBatch } from './lib/event-batches.ts';
 import { median, report } from './lib/report.ts';
 import { BENCH_API_KEY, startBenchServer } from './lib/server.ts';
@@ -112,6 +114,26 @@ for (let round = 0; round < ROUNDS; round++) {
   http.push(await postFromClientProcess(server.url, `http${round}`));
 }
 
+// The same HTTP load with the default loyalty programme installed (what `npm start` runs): one
+// event in six is an order, which earns pending points and may upgrade a tier in the ingest
+// transaction.
+await ensureDefaultProgramme(server.ctx);
+await ensureDefaultTiers(server.ctx);
+const httpLoyalty: number[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  resetEvents();
+  for (const table of [
+    'points_ledger',
+    'points_lots',
+    'points_accounts',
+    'points_orders',
+    'member_tiers',
+    'tier_history',
+  ])
+    server.ctx.database.sqlite?.exec(`delete from ${table}`);
+  httpLoyalty.push(await postFromClientProcess(server.url, `loyalty${round}`));
+}
+
 const rawRate = median(raw);
 report(
   'ingest',
@@ -131,6 +153,11 @@ report(
       path: 'POST /v1/events, 1,000 per batch, 2 in flight',
       eventsPerSec: Math.round(median(http)),
       ratio: Number((median(http) / rawRate).toFixed(3)),
+    },
+    {
+      path: 'the same with the default loyalty programme',
+      eventsPerSec: Math.round(median(httpLoyalty)),
+      ratio: Number((median(httpLoyalty) / rawRate).toFixed(3)),
     },
   ],
   {

@@ -11,5 +11,5 @@ export {
   runJob,
 } from './jobs.service.ts';
 export type { JobsTable } from './jobs.table.ts';
-export type { JobDto, JobHandler, JobStep } from './jobs.types.ts';
+export { type JobDto, type JobHandler, type JobStep, jobDtoSchema } from './jobs.types.ts';
 export { type JobWorker, startJobWorker } from './jobs.worker.ts';

@@ -84,6 +84,7 @@ export async function listMembers(
       phoneBidx: query.phone === undefined ? undefined : blindIndex(key, 'phone', query.phone),
       status: query.status,
       region: query.region,
+      tier: query.tier === undefined ? undefined : { id: query.tier, now: ctx.clock.now() },
       registeredFrom: query.registeredFrom === undefined ? undefined : Date.parse(query.registeredFrom),
       registeredTo: query.registeredTo === undefined ? undefined : Date.parse(query.registeredTo),
       includeDeleted: query.includeDeleted === 'true' || query.status === 'deleted',

@@ -91,6 +91,8 @@ export interface MemberRowFilter {
   registeredFrom?: number | undefined;
   registeredTo?: number | undefined;
   includeDeleted: boolean;
+  /** Members whose tier in force (an active override, else the earned tier) is this one. */
+  tier?: { id: string; now: number } | undefined;
   /** Keyset: rows strictly after this (registeredAt, id). */
   after?: [number, string] | null | undefined;
 }
@@ -101,7 +103,7 @@ export async function listMemberRows(
   filter: MemberRowFilter,
   limit: number,
 ): Promise<MembersTable[]> {
-  let query = db.selectFrom('members').selectAll().orderBy('registeredAt').orderBy('id').limit(limit);
+  let query = baseMemberQuery(db).orderBy('registeredAt').orderBy('id').limit(limit);
   if (!filter.includeDeleted) query = query.where('deletedAt', 'is', null);
   if (filter.emailBidx !== undefined) query = query.where('emailBidx', '=', filter.emailBidx);
   if (filter.phoneBidx !== undefined) query = query.where('phoneBidx', '=', filter.phoneBidx);
@@ -109,6 +111,7 @@ export async function listMemberRows(
   if (filter.region !== undefined) query = query.where('region', '=', filter.region);
   if (filter.registeredFrom !== undefined) query = query.where('registeredAt', '>=', filter.registeredFrom);
   if (filter.registeredTo !== undefined) query = query.where('registeredAt', '<', filter.registeredTo);
+  if (filter.tier !== undefined) query = await whereTier(db, query, filter.tier);
   const after = filter.after;
   if (after) {
     query = query.where((eb) =>
@@ -119,6 +122,31 @@ export async function listMemberRows(
     );
   }
   return query.execute();
+}
+
+type MemberQuery = ReturnType<typeof baseMemberQuery>;
+const baseMemberQuery = (db: Database) => db.selectFrom('members').selectAll();
+
+/**
+ * Members on `tier`: an active override wins over the earned tier; members the tiers module has
+ * not evaluated yet are on the entry tier (position 0).
+ */
+async function whereTier(
+  db: Database,
+  query: MemberQuery,
+  tier: { id: string; now: number },
+): Promise<MemberQuery> {
+  const entry = await db.selectFrom('loyaltyTiers').select('id').where('position', '=', 0).executeTakeFirst();
+  const inForce = sql<string>`case when override_tier_id is not null and (override_until is null or override_until > ${tier.now}) then override_tier_id else tier_id end`;
+  return query.where((eb) => {
+    const onTier = eb(
+      'id',
+      'in',
+      eb.selectFrom('memberTiers').select('memberId').where(inForce, '=', tier.id),
+    );
+    if (entry?.id !== tier.id) return onTier;
+    return eb.or([onTier, eb('id', 'not in', eb.selectFrom('memberTiers').select('memberId'))]);
+  });
 }
 
 /** Which unique index a database error violated, on either dialect; null for any other error. */

@@ -113,6 +113,7 @@ export const memberListQuerySchema = pageQuerySchema.extend({
   phone: z.string().max(32).optional(),
   status: z.enum(MEMBER_STATUSES).optional(),
   region: z.string().max(64).optional(),
+  tier: z.string().max(64).optional().describe('Tier id in force (an active override, else the earned tier)'),
   registeredFrom: z.iso.datetime({ offset: true }).optional(),
   registeredTo: z.iso.datetime({ offset: true }).optional(),
   includeDeleted: z.enum(['true', 'false']).optional(),

@@ -3,6 +3,7 @@ import { buildApp } from '../../app.ts';
 import { apiKeyWithScopes, bearer, memberToken } from '../../testing/credentials.ts';
 import { createTestContext, type TestContext, testDatabases } from '../../testing/test-context.ts';
 import { upsertMember } from '../members/index.ts';
+import { ensureDefaultTiers, setTierOverride } from '../tiers/index.ts';
 
 // Transfers, the member's own routes, expiring points and the liability overview over HTTP.
 
@@ -144,5 +145,27 @@ describe.each(testDatabases())('points routes (transfers, me, liability) on %s',
     expect(stale.json()).toMatchObject({ error: { code: 'LOYALTY_RULE_VERSION_CONFLICT' } });
     const gone = await app.inject({ method: 'DELETE', url: `/v1/loyalty/rules/${rule.id}`, headers: admin });
     expect(gone.json()).toMatchObject({ id: rule.id, status: 'archived' });
+  });
+
+  it('lists members by the tier in force; the tier programme answers under both names', async () => {
+    await ensureDefaultTiers(ctx);
+    await setTierOverride(
+      ctx,
+      'm2',
+      { tierId: 'gold', reason: 'VIP of a partner' },
+      { actorType: 'operator', actorId: 'op' },
+    );
+    const reader = bearer(await apiKeyWithScopes(ctx, ['members:read', 'loyalty:read']));
+    const ids = async (tier: string) =>
+      (await app.inject({ url: `/v1/members?tier=${tier}&pii=masked`, headers: reader }))
+        .json()
+        .data.map((m: { id: string }) => m.id);
+    expect(await ids('gold')).toEqual(['m2']);
+    expect(await ids('member')).toEqual(['m1']);
+    expect(await ids('platinum')).toEqual([]);
+    const a = await app.inject({ url: '/v1/loyalty/tiers', headers: reader });
+    const b = await app.inject({ url: '/v1/loyalty/tier-program', headers: reader });
+    expect(b.json()).toEqual(a.json());
+    expect(a.json().tiers.map((t: { id: string }) => t.id)).toEqual(['member', 'silver', 'gold', 'platinum']);
   });
 });

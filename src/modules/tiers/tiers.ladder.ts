@@ -109,7 +109,7 @@ async function moveHolders(trx: Database, from: string, to: string, now: number,
       actorId: actor.actorId,
       at: now,
     });
-    // Inside the replacing transaction; a concurrent evaluation that wins the row is retried.
+    // A concurrent evaluation that changed the row first fails the request (409, retry it).
     if (!(await repo.updateMemberTierRow(trx, moved, Number(row.version))))
       throw appError(Errors.MEMBER_VERSION_CONFLICT, `Member ${row.memberId} changed meanwhile; retry`);
   }

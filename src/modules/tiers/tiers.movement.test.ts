@@ -81,6 +81,17 @@ describe.each(testDatabases())('tier movement on $name', (database) => {
       expect(row).toMatchObject({ tierId: 'gold', belowRetainSince: null, version: 1 });
     });
 
+    it('concurrent upgrades of one member move it once', async () => {
+      await order(ctx, 'm1', 1_000 * CNY);
+      await order(ctx, 'm2', 1_000 * CNY);
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => upgrade(ctx, i % 2 ? 'm1' : 'm2', 'm1')),
+      );
+      expect(results.reduce((sum, r) => sum + r.upgraded, 0)).toBe(2);
+      expect(await historyOf(ctx, 'm1')).toEqual(['upgrade member→silver']);
+      expect(await historyOf(ctx, 'm2')).toEqual(['upgrade member→silver']);
+    });
+
     it('counts orders in the window only: rolling 12 months back from now', async () => {
       await order(ctx, 'm1', 800 * CNY, { at: ctx.clock.now() - 366 * DAY });
       await order(ctx, 'm1', 300 * CNY);

@@ -18,14 +18,14 @@ async function rowToChange(
   trx: Database,
   memberId: string,
   registeredAt: number,
-  entryTier: string,
+  ladder: readonly TierDto[],
   now: number,
 ) {
   const row = await findMemberTierRow(trx, memberId);
   if (row) return { row, exists: true };
   const fresh: MemberTiersTable = {
     memberId,
-    tierId: entryTier,
+    tierId: (ladder[0] as TierDto).id,
     since: registeredAt,
     validUntil: null,
     metricValue: 0,
@@ -90,18 +90,13 @@ export async function setTierOverride(
     const p = await loadProgramme(ctx, trx);
     if (!p.ladder.some((t) => t.id === input.tierId))
       throw appError(Errors.TIER_NOT_FOUND, `No tier ${input.tierId} in the ladder`);
-    const { row, exists } = await rowToChange(
-      trx,
-      memberId,
-      Number(member.registeredAt),
-      (p.ladder[0] as TierDto).id,
-      now,
-    );
+    const { row, exists } = await rowToChange(trx, memberId, Number(member.registeredAt), p.ladder, now);
     const before = activeOverride(row, now) ?? (p.ladder[tierIndex(p.ladder, row.tierId)] as TierDto).id;
+    // A new row has no stored metric yet: take it now, so the history entry carries it.
     const metric = exists
       ? Number(row.metricValue)
       : ((await memberStandings(trx, p.metric, [memberId], now)).get(memberId)?.current ?? 0);
-    const next = {
+    const next: MemberTiersTable = {
       ...row,
       metricValue: metric,
       overrideTierId: input.tierId,
@@ -110,18 +105,8 @@ export async function setTierOverride(
       version: Number(row.version) + 1,
     };
     await saveRow(trx, next, Number(row.version), exists);
-    const entry = historyRow(
-      memberId,
-      {
-        fromTier: before,
-        toTier: input.tierId,
-        change: 'override',
-        reason: input.reason,
-        metricValue: metric,
-      },
-      actor,
-      now,
-    );
+    const fields = { fromTier: before, toTier: input.tierId, reason: input.reason, metricValue: metric };
+    const entry = historyRow(memberId, { ...fields, change: 'override' }, actor, now);
     await repo.insertHistoryRows(trx, [entry]);
     await appendAudit(ctx, trx, {
       ...actor,

@@ -5,7 +5,7 @@ import type { AppContext } from '../../context.ts';
 import { appError, Errors } from '../../errors.ts';
 import { requireMember, requireMemberAccess, requireScope } from '../../http/authenticate.ts';
 import { actorOf } from '../../http/principal.ts';
-import { createJob } from '../jobs/index.ts';
+import { createJob, jobDtoSchema } from '../jobs/index.ts';
 import { TIERS_RECALCULATE } from './tiers.job.ts';
 import { getLadder, replaceLadder } from './tiers.ladder.ts';
 import { getMemberTier, listTierHistory } from './tiers.member.ts';
@@ -35,30 +35,40 @@ function requireOperator(request: FastifyRequest) {
 /** `/v1/loyalty/tiers`, `/v1/members/{id}/tier…`, `/v1/me/tier` and `/v1/stats/tiers`. */
 export function tierRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get(
-      '/loyalty/tiers',
-      { schema: { tags, summary: 'The tier ladder, lowest first', response: { 200: ladderDtoSchema } } },
-      async (request) => {
-        requireScope(request, 'loyalty:read');
-        return getLadder(ctx);
-      },
-    );
-
-    app.put(
-      '/loyalty/tiers',
-      {
-        schema: {
-          tags,
-          summary: 'Replace the whole ladder (audited); members on a removed tier need a memberMapping',
-          body: ladderInputSchema,
-          response: { 200: ladderDtoSchema },
+    // `/loyalty/tier-program` is the same resource under the name the API conventions use.
+    for (const path of ['/loyalty/tiers', '/loyalty/tier-program']) {
+      app.get(
+        path,
+        {
+          schema: {
+            tags,
+            summary: 'The tier ladder, lowest first, and the tier settings',
+            response: { 200: ladderDtoSchema },
+          },
         },
-      },
-      async (request) => {
-        const principal = requireScope(request, 'loyalty:write');
-        return replaceLadder(ctx, request.body, actorOf(principal));
-      },
-    );
+        async (request) => {
+          requireScope(request, 'loyalty:read');
+          return getLadder(ctx);
+        },
+      );
+
+      app.put(
+        path,
+        {
+          schema: {
+            tags,
+            summary:
+              'Replace the whole ladder (audited); members on a removed tier need a memberMapping. Metric, window and grace are programme settings (PUT /v1/loyalty/programme)',
+            body: ladderInputSchema,
+            response: { 200: ladderDtoSchema },
+          },
+        },
+        async (request) => {
+          const principal = requireScope(request, 'loyalty:write');
+          return replaceLadder(ctx, request.body, actorOf(principal));
+        },
+      );
+    }
 
     app.post(
       '/loyalty/tiers/recalculate',
@@ -66,7 +76,7 @@ export function tierRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: {
           tags,
           summary: 'Queue a recalculation of every member’s tier; follow it at GET /v1/jobs/{id}',
-          response: { 202: z.object({ job: z.looseObject({ id: z.string(), type: z.string() }) }) },
+          response: { 202: z.object({ job: jobDtoSchema }) },
         },
       },
       async (request, reply) => {
