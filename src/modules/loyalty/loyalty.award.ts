@@ -127,7 +127,8 @@ async function awardOne(
     orderId: isOrder ? (row.orderId ?? null) : null,
     amount: isOrder && row.amount != null ? Number(row.amount) : null,
     lines: result.lines,
-    pendingUntil: isOrder ? pendingUntilFor(batch.settings, at) : null,
+    // The return window runs from the order, so a late-arriving order waits only what is left of it.
+    pendingUntil: isOrder ? pendingUntilFor(batch.settings, Number(row.occurredAt)) : null,
     expiresAt: expiryFor(batch.settings.expiry, at),
     at,
   });

@@ -97,10 +97,12 @@ export async function previewRules(ctx: AppContext, body: PreviewBody): Promise<
     capUsed: await capUsage(ctx, rules, facts, memberId, now),
   });
   const earns = result.total > 0;
-  const pendingUntil = earns && body.event.type === 'order_paid' ? pendingUntilFor(settings, now) : null;
+  // As when the event arrives: the return window runs from the order, the expiry from now.
+  const pendingUntil =
+    earns && body.event.type === 'order_paid' ? pendingUntilFor(settings, facts.event.occurredAt) : null;
   return {
     total: result.total,
-    pending: pendingUntil !== null,
+    pending: pendingUntil !== null && pendingUntil > now,
     pendingUntil: iso(pendingUntil),
     expiresAt: earns ? iso(expiryFor(settings.expiry, now)) : null,
     lines: result.lines.map((line) => ({
