@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.ts';
 import { apiKeyWithScopes, bearer, memberToken } from '../../testing/credentials.ts';
 import { createTestContext, type TestContext, testDatabases } from '../../testing/test-context.ts';
+import { ensureDefaultProgramme } from '../loyalty/index.ts';
 import { upsertMember } from '../members/index.ts';
 import { ensureDefaultTiers, setTierOverride } from '../tiers/index.ts';
 
@@ -167,5 +168,34 @@ describe.each(testDatabases())('points routes (transfers, me, liability) on %s',
     const b = await app.inject({ url: '/v1/loyalty/tier-program', headers: reader });
     expect(b.json()).toEqual(a.json());
     expect(a.json().tiers.map((t: { id: string }) => t.id)).toEqual(['member', 'silver', 'gold', 'platinum']);
+  });
+
+  it('an order earns pending points for the rest of its return window; a late one at once', async () => {
+    await ensureDefaultProgramme(ctx);
+    const events = bearer(await apiKeyWithScopes(ctx, ['events:write', 'points:read']));
+    const order = (id: string, member: string, daysAgo: number) => ({
+      id,
+      type: 'order_paid',
+      memberId: member,
+      orderId: `o-${id}`,
+      amount: { amount: 12_345, currency: 'CNY' },
+      occurredAt: new Date(ctx.clock.now() - daysAgo * DAY).toISOString(),
+    });
+    const sent = await post('/v1/events', { events: [order('e1', 'm1', 2), order('e2', 'm2', 10)] }, events);
+    expect(sent.json()).toMatchObject({ accepted: 2 });
+    expect((await app.inject({ url: '/v1/members/m1/points', headers: events })).json()).toMatchObject({
+      pending: 123,
+      available: 0,
+    });
+    expect((await app.inject({ url: '/v1/members/m2/points', headers: events })).json()).toMatchObject({
+      pending: 0,
+      available: 123,
+    });
+    const [lot] = await ctx.db
+      .selectFrom('pointsLots')
+      .select('pendingUntil')
+      .where('memberId', '=', 'm1')
+      .execute();
+    expect(Number(lot?.pendingUntil)).toBe(ctx.clock.now() + 5 * DAY);
   });
 });
