@@ -46,6 +46,13 @@ async function addLedgerColumns(db: Kysely<any>): Promise<void> {
       .addColumn(column, 'bigint', (c) => c.notNull().defaultTo(0))
       .execute();
   }
+  // Redemption reads a member's spendable lots, earliest expiry first; drained lots stay out.
+  await db.schema
+    .createIndex('points_lots_spendable_ix')
+    .on('points_lots')
+    .columns(['member_id', 'expires_at', 'id'])
+    .where(sql<boolean>`state = 'available' and remaining > 0`)
+    .execute();
   // The expiry and release jobs scan only lots that still hold points.
   await db.schema
     .createIndex('points_lots_expiry_ix')
@@ -229,6 +236,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     await db.schema.dropTable(table).execute();
   }
   for (const index of [
+    'points_lots_spendable_ix',
     'points_lots_expiry_ix',
     'points_lots_release_ix',
     'points_lots_source_ix',

@@ -163,18 +163,20 @@ export async function reverseOrderPoints(
   ];
   const refunded = Math.min(paid, Number(order.refundedAmount) + refund.refundAmount);
   const target = Math.round((awarded * refunded) / paid);
-  const points = target - reversedBefore;
+  // Zero when rounding leaves nothing to take back (or more was refunded than paid); the entry is
+  // still written, so a retry or a replay of this refund event finds it and counts nothing twice.
+  const points = Math.max(0, target - reversedBefore);
   await trx
     .updateTable('pointsOrders')
     .set({ refundedAmount: refunded, pointsReversed: Math.max(target, reversedBefore), updatedAt: now })
     .where('memberId', '=', refund.memberId)
     .where('orderId', '=', refund.orderId)
     .execute();
-  if (points <= 0) return [];
-
-  const qualifying = await qualifyingAwarded(trx, refund.memberId, refund.orderId);
+  const qualifying = points === 0 ? 0 : await qualifyingAwarded(trx, refund.memberId, refund.orderId);
   const qualifyingBack =
-    Math.round((qualifying * target) / awarded) - Math.round((qualifying * reversedBefore) / awarded);
+    points === 0
+      ? 0
+      : Math.round((qualifying * target) / awarded) - Math.round((qualifying * reversedBefore) / awarded);
   const before = await lockAccount(trx, ctx.dialect, refund.memberId, now);
   const shares = shareOut(await findOrderLots(trx, refund.memberId, refund.orderId), points);
   let fromAvailable = 0;

@@ -108,8 +108,10 @@ describe.each(testDatabases())('points lifecycle on %s', (database) => {
     expect(await refund(ctx, 'm1', 'o1', 10_000, 'r1')).toEqual([entry]);
     await refund(ctx, 'm1', 'o1', 20_000, 'r2');
     expect(await summary()).toMatchObject({ pending: 0, available: 0, debt: 0, tierPoints: 0 });
-    // Refunding more than was paid takes nothing more.
-    expect(await refund(ctx, 'm1', 'o1', 5_000, 'r3')).toEqual([]);
+    // Refunding more than was paid takes nothing more, and says so once.
+    const [nothing] = await refund(ctx, 'm1', 'o1', 5_000, 'r3');
+    expect(nothing).toMatchObject({ kind: 'reverse', points: 0, pendingDelta: 0, debtDelta: 0 });
+    expect(await refund(ctx, 'm1', 'o1', 5_000, 'r3')).toEqual([nothing]);
     expect(await verifyPointsAccounts(ctx)).toEqual([]);
   });
 

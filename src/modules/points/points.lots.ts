@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { newId } from '../../lib/ids.ts';
 import type { PointsLotsTable } from './points.table.ts';
@@ -33,37 +32,50 @@ export async function insertLot(db: Database, lot: NewLot): Promise<string> {
   return id;
 }
 
-/**
- * Takes `points` from the member's available lots, earliest expiry first and never-expiring lots
- * last, and says which lots gave how much. The caller has checked the balance covers it.
- */
-export async function takeFromLots(db: Database, memberId: string, points: number): Promise<LotPiece[]> {
-  const lots = await db
+const PAGE = 100;
+
+/** The next spendable lots: those with an expiry by date, or (`dated` false) the never-expiring ones. */
+async function spendableLots(db: Database, memberId: string, dated: boolean) {
+  const query = db
     .selectFrom('pointsLots')
     .select(['id', 'remaining', 'expiresAt'])
     .where('memberId', '=', memberId)
     .where('state', '=', 'available')
-    .where('remaining', '>', 0)
-    .orderBy(sql`case when expires_at is null then 1 else 0 end`)
-    .orderBy('expiresAt')
-    .orderBy('id')
-    .execute();
+    .where('remaining', '>', 0);
+  return dated
+    ? query.where('expiresAt', 'is not', null).orderBy('expiresAt').orderBy('id').limit(PAGE).execute()
+    : query.where('expiresAt', 'is', null).orderBy('id').limit(PAGE).execute();
+}
+
+/**
+ * Takes `points` from the member's available lots, earliest expiry first and never-expiring lots
+ * last, and says which lots gave how much. Reads a page of lots at a time (drained lots leave the
+ * index), so a member with thousands of lots costs no more than one with a few. The caller has
+ * checked the balance covers it.
+ */
+export async function takeFromLots(db: Database, memberId: string, points: number): Promise<LotPiece[]> {
   const pieces: LotPiece[] = [];
   let left = points;
-  for (const lot of lots) {
-    if (left === 0) break;
-    const take = Math.min(left, Number(lot.remaining));
-    await db
-      .updateTable('pointsLots')
-      .set((eb) => ({ remaining: eb('remaining', '-', take) }))
-      .where('id', '=', lot.id)
-      .execute();
-    pieces.push({
-      lotId: lot.id,
-      expiresAt: lot.expiresAt === null ? null : Number(lot.expiresAt),
-      points: take,
-    });
-    left -= take;
+  for (const dated of [true, false]) {
+    while (left > 0) {
+      const lots = await spendableLots(db, memberId, dated);
+      for (const lot of lots) {
+        if (left === 0) break;
+        const take = Math.min(left, Number(lot.remaining));
+        await db
+          .updateTable('pointsLots')
+          .set((eb) => ({ remaining: eb('remaining', '-', take) }))
+          .where('id', '=', lot.id)
+          .execute();
+        pieces.push({
+          lotId: lot.id,
+          expiresAt: lot.expiresAt === null ? null : Number(lot.expiresAt),
+          points: take,
+        });
+        left -= take;
+      }
+      if (lots.length < PAGE) break;
+    }
   }
   if (left !== 0) throw new Error('points lots hold less than the account balance');
   return pieces;
@@ -92,9 +104,4 @@ export async function updateLot(
   set: Partial<Pick<PointsLotsTable, 'remaining' | 'expired' | 'reversed' | 'state' | 'pendingUntil'>>,
 ): Promise<void> {
   await db.updateTable('pointsLots').set(set).where('id', '=', id).execute();
-}
-
-/** Points in a lot that left it by being spent (or paying a debt), not by expiry or reversal. */
-export function spentOf(lot: Pick<PointsLotsTable, 'points' | 'remaining' | 'expired' | 'reversed'>): number {
-  return Number(lot.points) - Number(lot.remaining) - Number(lot.expired) - Number(lot.reversed);
 }

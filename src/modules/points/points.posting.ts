@@ -35,7 +35,7 @@ export function requestHash(request: unknown): string {
   return createHash('sha256').update(canonicalJson(request)).digest('hex');
 }
 
-export async function findLedgerByKey(
+async function findLedgerByKey(
   db: Database,
   memberId: string,
   idempotencyKey: string,
