@@ -8,6 +8,7 @@ export interface ApiClient {
   /** JSON of a successful call; throws with the status and body otherwise. */
   get<T>(path: string): Promise<T>;
   post<T>(path: string, body: unknown, headers?: Record<string, string>): Promise<T>;
+  put<T>(path: string, body: unknown): Promise<T>;
   /** The status of a GET, for routes that may not exist yet. */
   status(path: string): Promise<number>;
 }
@@ -41,6 +42,7 @@ export async function apiAs(server: E2eServer, role: OperatorRole): Promise<ApiC
     get: async <T>(path: string) => json<T>(await call('GET', path), `GET ${path}`),
     post: async <T>(path: string, body: unknown, headers?: Record<string, string>) =>
       json<T>(await call('POST', path, body, headers), `POST ${path}`),
+    put: async <T>(path: string, body: unknown) => json<T>(await call('PUT', path, body), `PUT ${path}`),
     status: async (path: string) => {
       const res = await call('GET', path);
       await res.arrayBuffer();

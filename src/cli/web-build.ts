@@ -28,7 +28,12 @@ function newestMtime(path: string): number {
 }
 
 /** Server files the dashboard bundles (paths from web/), so changing one rebuilds it too. */
-const SHARED_WITH_SERVER = ['../src/modules/events/event-types.ts'];
+const SHARED_WITH_SERVER = [
+  '../src/modules/events/event-types.ts',
+  '../src/http/scopes.ts',
+  '../src/modules/loyalty/loyalty.fields.ts',
+  '../src/modules/members/genders.ts',
+];
 
 /**
  * True when web/dist/index.html is missing or older than any source: a file under web/src or

@@ -1,7 +1,7 @@
 // The event-types file is dependency-free; importing it (not events/index.ts) keeps the events
 // module, which calls this one from its ingest path, out of an import cycle.
 import { EVENT_TYPES } from '../events/event-types.ts';
-import { GENDERS } from '../members/index.ts';
+import { GENDERS } from '../members/genders.ts';
 
 /** What a condition field holds; `json` is a store-defined value (properties, attributes). */
 export type FieldType = 'string' | 'number' | 'boolean' | 'date' | 'json';

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.ts';
 import { STORE_ID_PATTERN } from '../../lib/ids.ts';
+import { GENDERS } from './genders.ts';
+
+export { GENDERS };
 
 /** Personal data fields: stored only as ciphertext, masked for analysts, audited when read in full. */
 export const PII_FIELDS = ['name', 'email', 'phone', 'birthday', 'address'] as const;
 export type PiiField = (typeof PII_FIELDS)[number];
 
-export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
 /** `deleted` is set by DELETE only; a store may suspend and reactivate members. */
 export const MEMBER_STATUSES = ['active', 'suspended', 'deleted'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];

@@ -100,7 +100,8 @@ export function usePageMessages<K extends string>(messages: PageMessages<K>): Pa
   const { language } = useI18n();
   return useMemo(() => {
     const dictionary = messages[language];
-    return (key: K, vars?: Record<string, string | number>) => fill(dictionary[key] ?? messages.en[key], vars);
+    return (key: K, vars?: Record<string, string | number>) =>
+      fill(dictionary[key] ?? messages.en[key], vars);
   }, [messages, language]);
 }
 

@@ -33,7 +33,9 @@ export function errorsUnder(errors: PathErrors, path: string): string | undefine
 
 /** The entries whose path no field of the form shows, as `path: message` lines. */
 export function unshownErrors(errors: PathErrors, shown: (path: string) => boolean): string[] {
-  return [...errors].filter(([path]) => !shown(path)).map(([path, message]) => (path ? `${path}: ${message}` : message));
+  return [...errors]
+    .filter(([path]) => !shown(path))
+    .map(([path, message]) => (path ? `${path}: ${message}` : message));
 }
 
 export function isValidationError(error: unknown): error is ApiError {

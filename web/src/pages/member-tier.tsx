@@ -1,3 +1,5 @@
+import { useState } from 'react';
+import { hasScope } from '../access.ts';
 import { api } from '../api/client.ts';
 import {
   type MemberTier,
@@ -7,6 +9,7 @@ import {
   type TierMetric,
   type TierName,
 } from '../api/loyalty-types.ts';
+import { useOperator } from '../api/session.tsx';
 import type { Page } from '../api/types.ts';
 import { Pager, useCursorPages } from '../components/pager.tsx';
 import { ProgressBar } from '../components/progress.tsx';
@@ -15,6 +18,7 @@ import { type Translate, useI18n } from '../i18n/i18n.tsx';
 import { formatDateTime, formatIsoDay } from '../lib/format.ts';
 import { labelOf, metricText, tierName, tierRefName } from '../lib/loyalty-labels.ts';
 import { useAsync } from '../lib/use-async.ts';
+import { TierOverride } from './member-tier-override.tsx';
 
 const HISTORY_PAGE = 20;
 /** The programme's default currency, for a spend metric when the programme cannot be read. */
@@ -279,21 +283,43 @@ function TierHistory({
   );
 }
 
-/** The member's tier: name, validity, any override, benefits, progress, and its history. */
+/**
+ * The member's tier: name, validity, any override, benefits, progress, and its history. Roles
+ * with loyalty:write may set or end an override here; the panel and the history then reload.
+ */
 export function MemberTierPanel({ memberId }: { memberId: string }) {
   const { t } = useI18n();
-  const { state, reload } = useAsync(`tier:${memberId}`, (signal) => loadTier(memberId, signal));
-  const view = state.status === 'ok' ? state.data : null;
+  const operator = useOperator();
+  const [version, setVersion] = useState(0);
+  const { state, reload } = useAsync(`tier:${memberId}:${version}`, (signal) => loadTier(memberId, signal));
+  // While reloading after a change the previous view stays, so the override form keeps its note.
+  const view = state.status !== 'error' ? (state.data ?? null) : null;
   return (
     <section className="card" data-testid="member-tier" aria-labelledby="tier-h">
       <div className="card-head">
         <h2 id="tier-h">{t('tier.title')}</h2>
       </div>
       {state.status === 'error' && <ErrorState scope="section" error={state.error} onRetry={reload} />}
-      {state.status === 'loading' && <Loading scope="section" />}
-      {view && <TierSummary view={view} />}
+      {state.status === 'loading' && !view && <Loading scope="section" />}
+      {view && (
+        <div
+          className={state.status === 'loading' ? 'refreshing' : undefined}
+          aria-busy={state.status === 'loading'}
+        >
+          <TierSummary view={view} />
+        </div>
+      )}
+      {view && hasScope(operator.role, 'loyalty:write') && (
+        <TierOverride
+          memberId={memberId}
+          tier={view.tier}
+          known={view.known}
+          onChanged={() => setVersion((v) => v + 1)}
+        />
+      )}
       {view && (
         <TierHistory
+          key={version}
           memberId={memberId}
           metric={view.tier.progress.metric}
           currency={view.currency}

@@ -174,15 +174,7 @@ function NotToggle({ node, props, depth }: { node: ConditionNode; props: TreePro
   );
 }
 
-function Group({
-  group,
-  props,
-  depth,
-}: {
-  group: GroupNode;
-  props: TreeProps;
-  depth: number;
-}) {
+function Group({ group, props, depth }: { group: GroupNode; props: TreeProps; depth: number }) {
   const { ctx, readOnly, errors, paths, root } = props;
   const { t } = ctx;
   const isRoot = group.key === root.key;
@@ -190,7 +182,10 @@ function Group({
   const ownDepth = depth + (group.not ? 1 : 0);
   const add = (child: ConditionNode) =>
     props.onChange(
-      updateNode(root, group.key, (node) => ({ ...(node as GroupNode), children: [...(node as GroupNode).children, child] })),
+      updateNode(root, group.key, (node) => ({
+        ...(node as GroupNode),
+        children: [...(node as GroupNode).children, child],
+      })),
     );
   const emptyNote =
     group.children.length > 0
@@ -216,7 +211,12 @@ function Group({
           disabled={readOnly}
           value={group.op}
           onChange={(e) =>
-            props.onChange(updateNode(root, group.key, (n) => ({ ...(n as GroupNode), op: e.target.value as 'all' | 'any' })))
+            props.onChange(
+              updateNode(root, group.key, (n) => ({
+                ...(n as GroupNode),
+                op: e.target.value as 'all' | 'any',
+              })),
+            )
           }
         >
           <option value="all">{t('cond.all')}</option>
@@ -270,7 +270,9 @@ function Group({
             data-testid="cond-add-group"
             disabled={ownDepth + 1 >= MAX_DEPTH}
             title={ownDepth + 1 >= MAX_DEPTH ? t('cond.tooDeep') : undefined}
-            onClick={() => add({ ...emptyGroup(group.op === 'all' ? 'any' : 'all'), children: [newLeaf(props.trigger)] })}
+            onClick={() =>
+              add({ ...emptyGroup(group.op === 'all' ? 'any' : 'all'), children: [newLeaf(props.trigger)] })
+            }
           >
             {t('cond.addGroup')}
           </button>

@@ -295,7 +295,11 @@ function nodeJson(node: ConditionNode, path: string, currency: string, paths: No
   return node.not ? { not: json } : json;
 }
 
-export function conditionJson(root: GroupNode, currency: string, paths: NodePaths = new Map()): ConditionJson {
+export function conditionJson(
+  root: GroupNode,
+  currency: string,
+  paths: NodePaths = new Map(),
+): ConditionJson {
   return nodeJson(root, 'condition', currency, paths);
 }
 
@@ -356,7 +360,8 @@ export function nodeErrorsOf(
     let best: { key: string; at: string } | null = null;
     for (const [key, candidates] of paths)
       for (const at of candidates)
-        if ((path === at || path.startsWith(`${at}.`)) && (!best || at.length > best.at.length)) best = { key, at };
+        if ((path === at || path.startsWith(`${at}.`)) && (!best || at.length > best.at.length))
+          best = { key, at };
     const key = best?.key ?? root.key;
     const rest = best ? path.slice(best.at.length + 1) : '';
     const first = rest.split('.')[0] ?? '';

@@ -1,5 +1,5 @@
 import './editors.css';
-import { type ReactNode, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { hasScope } from '../access.ts';
 import { ApiError, api } from '../api/client.ts';
 import type { TierName } from '../api/loyalty-types.ts';
@@ -16,6 +16,7 @@ import {
   type Stacking,
 } from '../api/rules-types.ts';
 import { useOperator } from '../api/session.tsx';
+import { FormField } from '../components/form-field.tsx';
 import { describeError, ErrorState, Loading } from '../components/states.tsx';
 import { eventLabel, useI18n, usePageMessages } from '../i18n/i18n.tsx';
 import { type RulesTranslate, rulesMessages } from '../i18n/rules.ts';
@@ -86,37 +87,8 @@ const FORM_PATHS = new Set([
   'qualifying',
 ]);
 
-const isShown = (path: string) => FORM_PATHS.has(path) || path === 'condition' || path.startsWith('condition.');
-
-function Field({
-  label,
-  hint,
-  error,
-  testId,
-  children,
-  className,
-}: {
-  label: string;
-  hint?: string;
-  error?: string;
-  testId: string;
-  children: ReactNode;
-  className?: string;
-}) {
-  return (
-    <label className={`field${className ? ` ${className}` : ''}`}>
-      <span>{label}</span>
-      {children}
-      {error ? (
-        <small className="field-error" data-testid={`${testId}-error`}>
-          {error}
-        </small>
-      ) : (
-        hint && <small className="muted">{hint}</small>
-      )}
-    </label>
-  );
-}
+const isShown = (path: string) =>
+  FORM_PATHS.has(path) || path === 'condition' || path.startsWith('condition.');
 
 type Outcome =
   | { kind: 'created' }
@@ -306,13 +278,19 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
     }
   };
 
-  const setAction = (patch: Partial<RuleDraft['action']>) => update({ action: { ...draft.action, ...patch } });
+  const setAction = (patch: Partial<RuleDraft['action']>) =>
+    update({ action: { ...draft.action, ...patch } });
   const setCap = (patch: Partial<RuleDraft['cap']>) => update({ cap: { ...draft.cap, ...patch } });
   const qualifying = draft.qualifying ?? defaultQualifying(draft.action.type);
   const zone = localZoneLabel();
 
   return (
-    <div className="page rule-editor" data-testid="rule-editor" data-rule-id={loaded?.id ?? ''} data-version={loaded?.version ?? ''}>
+    <div
+      className="page rule-editor"
+      data-testid="rule-editor"
+      data-rule-id={loaded?.id ?? ''}
+      data-version={loaded?.version ?? ''}
+    >
       <div className="page-header">
         <div>
           <div className="breadcrumb">
@@ -323,7 +301,10 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
           <h1>
             {loaded ? loaded.name : t('rule.new')}
             {loaded && (
-              <span className={`badge title-badge rule-status-${loaded.status}`} data-testid="rule-status-badge">
+              <span
+                className={`badge title-badge rule-status-${loaded.status}`}
+                data-testid="rule-status-badge"
+              >
                 {t(`status.${loaded.status}`)}
               </span>
             )}
@@ -336,7 +317,8 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
           </h1>
         </div>
         <span className="header-tools">
-          <span className="presets" role="group" aria-label={t('rule.view')}>
+          <fieldset className="presets">
+            <legend className="visually-hidden">{t('rule.view')}</legend>
             <button
               type="button"
               className={json ? 'chip' : 'chip active'}
@@ -355,7 +337,7 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
             >
               JSON
             </button>
-          </span>
+          </fieldset>
           {mayWrite && loaded && loaded.status !== 'archived' && !confirmArchive && (
             <button
               type="button"
@@ -433,7 +415,12 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
               <section className="card" aria-labelledby="basics-h">
                 <h2 id="basics-h">{t('section.basics')}</h2>
                 <div className="form-grid">
-                  <Field label={t('field.name')} testId="rule-name" error={err('name')} className="span-2">
+                  <FormField
+                    label={t('field.name')}
+                    testId="rule-name"
+                    error={err('name')}
+                    className="span-2"
+                  >
                     <input
                       data-testid="rule-name"
                       maxLength={100}
@@ -443,8 +430,8 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
                       value={draft.name}
                       onChange={(e) => update({ name: e.target.value })}
                     />
-                  </Field>
-                  <Field
+                  </FormField>
+                  <FormField
                     label={t('field.description')}
                     testId="rule-description"
                     error={err('description')}
@@ -457,8 +444,13 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
                       value={draft.description}
                       onChange={(e) => update({ description: e.target.value })}
                     />
-                  </Field>
-                  <Field label={t('field.trigger')} testId="rule-trigger" error={err('trigger')} hint={t('field.triggerHint')}>
+                  </FormField>
+                  <FormField
+                    label={t('field.trigger')}
+                    testId="rule-trigger"
+                    error={err('trigger')}
+                    hint={t('field.triggerHint')}
+                  >
                     <select
                       data-testid="rule-trigger"
                       value={draft.trigger}
@@ -470,8 +462,8 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
                         </option>
                       ))}
                     </select>
-                  </Field>
-                  <Field label={t('field.status')} testId="rule-status" error={err('status')}>
+                  </FormField>
+                  <FormField label={t('field.status')} testId="rule-status" error={err('status')}>
                     <select
                       data-testid="rule-status"
                       value={draft.status}
@@ -483,8 +475,8 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
                         </option>
                       ))}
                     </select>
-                  </Field>
-                  <Field
+                  </FormField>
+                  <FormField
                     label={t('field.priority')}
                     testId="rule-priority"
                     error={err('priority')}
@@ -499,8 +491,8 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
                       value={draft.priority}
                       onChange={(e) => update({ priority: e.target.value })}
                     />
-                  </Field>
-                  <Field
+                  </FormField>
+                  <FormField
                     label={t('field.stacking')}
                     testId="rule-stacking"
                     error={err('stacking')}
@@ -517,7 +509,7 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
                         </option>
                       ))}
                     </select>
-                  </Field>
+                  </FormField>
                 </div>
               </section>
 
@@ -540,7 +532,7 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
               <section className="card" aria-labelledby="points-h">
                 <h2 id="points-h">{t('section.points')}</h2>
                 <div className="form-grid">
-                  <Field
+                  <FormField
                     label={t('field.action')}
                     testId="rule-action-type"
                     error={err('action.type') ?? err('action')}
@@ -558,9 +550,13 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
                         </option>
                       ))}
                     </select>
-                  </Field>
+                  </FormField>
                   {(draft.action.type === 'per_amount' || draft.action.type === 'fixed') && (
-                    <Field label={t('field.points')} testId="rule-action-points" error={err('action.points')}>
+                    <FormField
+                      label={t('field.points')}
+                      testId="rule-action-points"
+                      error={err('action.points')}
+                    >
                       <input
                         data-testid="rule-action-points"
                         type="number"
@@ -570,14 +566,14 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
                         value={draft.action.points}
                         onChange={(e) => setAction({ points: e.target.value })}
                       />
-                    </Field>
+                    </FormField>
                   )}
                   {draft.action.type === 'per_amount' && (
-                    <Field
+                    <FormField
                       label={t('field.per', { currency })}
                       testId="rule-action-per"
                       error={err('action.per')}
-                      hint={t('field.perHint', { currency })}
+                      hint={t('field.perHint', { currency, per: draft.action.per || '1' })}
                     >
                       <input
                         data-testid="rule-action-per"
@@ -588,10 +584,10 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
                         value={draft.action.per}
                         onChange={(e) => setAction({ per: e.target.value })}
                       />
-                    </Field>
+                    </FormField>
                   )}
                   {draft.action.type === 'multiplier' && (
-                    <Field
+                    <FormField
                       label={t('field.factor')}
                       testId="rule-action-factor"
                       error={err('action.factor')}
@@ -607,7 +603,7 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
                         value={draft.action.factor}
                         onChange={(e) => setAction({ factor: e.target.value })}
                       />
-                    </Field>
+                    </FormField>
                   )}
                   <div className="field span-2">
                     <label className="checkbox">
@@ -621,7 +617,9 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
                     </label>
                     <small className={err('qualifying') ? 'field-error' : 'muted'}>
                       {err('qualifying') ??
-                        (draft.qualifying === null ? t('field.qualifyingDefault') : t('field.qualifyingHint'))}
+                        (draft.qualifying === null
+                          ? t('field.qualifyingDefault')
+                          : t('field.qualifyingHint'))}
                     </small>
                   </div>
                   <div className="field span-2">
@@ -642,7 +640,11 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
                   </div>
                   {draft.cap.on && (
                     <>
-                      <Field label={t('field.capPoints')} testId="rule-cap-points" error={err('cap.points')}>
+                      <FormField
+                        label={t('field.capPoints')}
+                        testId="rule-cap-points"
+                        error={err('cap.points')}
+                      >
                         <input
                           data-testid="rule-cap-points"
                           type="number"
@@ -652,8 +654,8 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
                           value={draft.cap.points}
                           onChange={(e) => setCap({ points: e.target.value })}
                         />
-                      </Field>
-                      <Field
+                      </FormField>
+                      <FormField
                         label={t('field.capPeriod')}
                         testId="rule-cap-period"
                         error={err('cap.period')}
@@ -670,7 +672,7 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
                             </option>
                           ))}
                         </select>
-                      </Field>
+                      </FormField>
                     </>
                   )}
                 </div>
@@ -679,7 +681,7 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
               <section className="card" aria-labelledby="window-h">
                 <h2 id="window-h">{t('section.window')}</h2>
                 <div className="form-grid">
-                  <Field
+                  <FormField
                     label={t('field.validFrom', { zone })}
                     testId="rule-valid-from"
                     error={err('validFrom')}
@@ -692,8 +694,8 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
                       value={draft.validFrom}
                       onChange={(e) => update({ validFrom: e.target.value })}
                     />
-                  </Field>
-                  <Field
+                  </FormField>
+                  <FormField
                     label={t('field.validUntil', { zone })}
                     testId="rule-valid-until"
                     error={err('validUntil')}
@@ -706,7 +708,7 @@ function Editor({ data, onReload }: { data: EditorData; onReload: () => void }) 
                       value={draft.validUntil}
                       onChange={(e) => update({ validUntil: e.target.value })}
                     />
-                  </Field>
+                  </FormField>
                 </div>
               </section>
             </fieldset>

@@ -4,9 +4,10 @@ import { useMemo } from 'react';
 import { ApiError, api } from '../api/client.ts';
 import type { ConditionTrace, PreviewResult, RuleDto, RuleInput } from '../api/rules-types.ts';
 import { RULE_TRIGGERS } from '../api/rules-types.ts';
+import { FormField } from '../components/form-field.tsx';
 import { describeError } from '../components/states.tsx';
 import { eventLabel } from '../i18n/i18n.tsx';
-import { ruleLabel } from '../i18n/rules.ts';
+import { countText, ruleLabel } from '../i18n/rules.ts';
 import { type PathErrors, pathErrorsOf } from '../lib/field-errors.ts';
 import { formatDateTime, formatNumber } from '../lib/format.ts';
 import { localInputToIso, localZoneLabel, numberOrText, toMinor } from '../lib/minor-units.ts';
@@ -52,9 +53,11 @@ function asDraft(rule: RuleDto): RuleInput {
   return draft;
 }
 
-export type PreviewOutcome =
+/** An answer, with the body it answers (to tell a current answer from one still being replaced). */
+export type PreviewOutcome = { body: string } & (
   | { kind: 'ok'; result: PreviewResult; draftId: string }
-  | { kind: 'invalid'; error: ApiError };
+  | { kind: 'invalid'; error: ApiError }
+);
 
 export interface PreviewState {
   outcome: PreviewOutcome | null;
@@ -122,15 +125,17 @@ export function useRulePreview(options: {
   const request = useMemo(() => (body === null ? null : { body, paths }), [body, paths]);
   const settled = useDebounced(request, PREVIEW_DELAY_MS);
   const preview = useAsync(settled?.body ?? null, async (signal): Promise<PreviewOutcome> => {
+    const sent = settled?.body ?? '{}';
     try {
       const result = await api<PreviewResult>('/v1/loyalty/rules/preview', {
         method: 'POST',
-        body: JSON.parse(settled?.body ?? '{}'),
+        body: JSON.parse(sent),
         signal,
       });
-      return { kind: 'ok', result, draftId: ruleId ?? FIRST_DRAFT_ID };
+      return { body: sent, kind: 'ok', result, draftId: ruleId ?? FIRST_DRAFT_ID };
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'VALIDATION_FAILED') return { kind: 'invalid', error };
+      if (error instanceof ApiError && error.code === 'VALIDATION_FAILED')
+        return { body: sent, kind: 'invalid', error };
       throw error;
     }
   });
@@ -145,12 +150,16 @@ export function useRulePreview(options: {
   // An unknown member is the sample's problem: it is shown at the member field.
   const unknownMember = failed instanceof ApiError && failed.code === 'MEMBER_NOT_FOUND';
   if (unknownMember) eventErrors.set('memberId', failed.message);
-  const activeFailed = active.state.status === 'error' ? active.state.error : null;
+  const activeFailed = withActive && active.state.status === 'error' ? active.state.error : null;
   return {
     outcome: preview.state.status === 'error' ? null : outcome,
     error: unknownMember ? null : (failed ?? activeFailed),
-    busy: preview.state.status === 'loading' || settled !== request || active.state.status === 'loading',
-    draftErrors: invalid && settled ? { errors: pathErrorsOf(invalid, 'rules.0.'), paths: settled.paths } : null,
+    // Busy until the answer shown is the answer to the latest draft (or the request failed).
+    busy:
+      (withActive && active.state.status === 'loading') ||
+      (preview.state.status !== 'error' && (outcome === null || outcome.body !== body)),
+    draftErrors:
+      invalid && settled ? { errors: pathErrorsOf(invalid, 'rules.0.'), paths: settled.paths } : null,
     eventErrors,
   };
 }
@@ -171,7 +180,8 @@ function Trace({ trace, ctx }: { trace: ConditionTrace; ctx: ValueContext }) {
   const { t } = ctx;
   if ('field' in trace) {
     const expected = expectedText(trace.field, trace.op, trace.expected, ctx);
-    const exists = trace.op === 'exists' ? (trace.expected === false ? t('cond.existsNo') : t('cond.existsYes')) : '';
+    const exists =
+      trace.op === 'exists' ? (trace.expected === false ? t('cond.existsNo') : t('cond.existsYes')) : '';
     return (
       <div
         className="trace-leaf"
@@ -254,7 +264,9 @@ function RuleOutcome({
           {isDraft && <span className="badge draft-badge">{t('preview.thisDraft')}</span>}
         </span>
         <strong className="preview-points" data-testid="preview-rule-points">
-          {gives ? t('preview.points', { points: formatNumber(outcome.points, locale) }) : t('preview.noPoints')}
+          {gives
+            ? countText(t, 'preview.points', outcome.points, { points: formatNumber(outcome.points, locale) })
+            : t('preview.noPoints')}
         </strong>
       </div>
       {(outcome.skippedBecause || outcome.cappedFrom !== undefined) && (
@@ -271,32 +283,6 @@ function RuleOutcome({
         </div>
       )}
     </li>
-  );
-}
-
-function Field({
-  label,
-  error,
-  testId,
-  children,
-  wide,
-}: {
-  label: string;
-  error?: string;
-  testId: string;
-  children: React.ReactNode;
-  wide?: boolean;
-}) {
-  return (
-    <label className={`field${wide ? ' span-2' : ''}`}>
-      <span>{label}</span>
-      {children}
-      {error && (
-        <small className="field-error" data-testid={`${testId}-error`}>
-          {error}
-        </small>
-      )}
-    </label>
   );
 }
 
@@ -325,14 +311,19 @@ export function PreviewPanel({
   const problems = outcome?.kind === 'invalid' ? outcome.error.details.length : 0;
   const eventError = (path: string) => state.eventErrors.get(path);
   return (
-    <section className="card preview-card" data-testid="rule-preview" aria-labelledby="preview-h" aria-busy={state.busy}>
+    <section
+      className="card preview-card"
+      data-testid="rule-preview"
+      aria-labelledby="preview-h"
+      aria-busy={state.busy}
+    >
       <div className="card-head">
         <h2 id="preview-h">{t('preview.title')}</h2>
         {state.busy && <span className="spinner" role="status" aria-label={t('preview.updating')} />}
       </div>
       <p className="muted small">{t('preview.intro')}</p>
       <div className="preview-form">
-        <Field label={t('preview.type')} testId="preview-type">
+        <FormField label={t('preview.type')} testId="preview-type">
           <select
             data-testid="preview-type"
             value={sample.type}
@@ -344,8 +335,8 @@ export function PreviewPanel({
               </option>
             ))}
           </select>
-        </Field>
-        <Field
+        </FormField>
+        <FormField
           label={t('preview.amount', { currency: ctx.currency })}
           testId="preview-amount"
           error={eventError('event.amount.amount') ?? eventError('event.amount')}
@@ -360,19 +351,21 @@ export function PreviewPanel({
             value={sample.amount}
             onChange={(e) => set({ amount: e.target.value })}
           />
-        </Field>
-        <Field label={t('preview.itemId')} testId="preview-item" error={eventError('event.itemId')}>
+        </FormField>
+        <FormField label={t('preview.itemId')} testId="preview-item" error={eventError('event.itemId')}>
           <input
             data-testid="preview-item"
             autoComplete="off"
             value={sample.itemId}
             onChange={(e) => set({ itemId: e.target.value })}
           />
-        </Field>
-        <Field
+        </FormField>
+        <FormField
           label={t('preview.occurredAt', { zone: localZoneLabel() })}
           testId="preview-date"
           error={eventError('event.occurredAt')}
+          hint={t('preview.occurredAtHint')}
+          className="span-2"
         >
           <input
             data-testid="preview-date"
@@ -380,9 +373,9 @@ export function PreviewPanel({
             value={sample.occurredAt}
             onChange={(e) => set({ occurredAt: e.target.value })}
           />
-        </Field>
+        </FormField>
         {mayReadMembers && (
-          <Field label={t('preview.memberId')} testId="preview-member" error={eventError('memberId')}>
+          <FormField label={t('preview.memberId')} testId="preview-member" error={eventError('memberId')}>
             <input
               data-testid="preview-member"
               autoComplete="off"
@@ -390,9 +383,9 @@ export function PreviewPanel({
               value={sample.memberId}
               onChange={(e) => set({ memberId: e.target.value })}
             />
-          </Field>
+          </FormField>
         )}
-        <Field label={t('preview.rating')} testId="preview-rating" error={eventError('event.rating')}>
+        <FormField label={t('preview.rating')} testId="preview-rating" error={eventError('event.rating')}>
           <input
             data-testid="preview-rating"
             type="number"
@@ -402,8 +395,8 @@ export function PreviewPanel({
             value={sample.rating}
             onChange={(e) => set({ rating: e.target.value })}
           />
-        </Field>
-        <Field label={t('preview.channel')} testId="preview-channel" error={eventError('event.channel')}>
+        </FormField>
+        <FormField label={t('preview.channel')} testId="preview-channel" error={eventError('event.channel')}>
           <input
             data-testid="preview-channel"
             autoComplete="off"
@@ -411,7 +404,7 @@ export function PreviewPanel({
             value={sample.channel}
             onChange={(e) => set({ channel: e.target.value })}
           />
-        </Field>
+        </FormField>
       </div>
       <label className="checkbox">
         <input
@@ -437,7 +430,7 @@ export function PreviewPanel({
           <div className="preview-total">
             <span className="muted">{t('preview.total')}</span>
             <strong data-testid="preview-total" data-value={result.total}>
-              {t('preview.points', { points: formatNumber(result.total, locale) })}
+              {countText(t, 'preview.points', result.total, { points: formatNumber(result.total, locale) })}
             </strong>
           </div>
           {result.total > 0 && (
@@ -453,7 +446,12 @@ export function PreviewPanel({
           )}
           <ol className="preview-rules">
             {result.rules.map((rule) => (
-              <RuleOutcome key={rule.ruleId} outcome={rule} isDraft={rule.ruleId === outcome.draftId} ctx={ctx} />
+              <RuleOutcome
+                key={rule.ruleId}
+                outcome={rule}
+                isDraft={rule.ruleId === outcome.draftId}
+                ctx={ctx}
+              />
             ))}
           </ol>
         </div>

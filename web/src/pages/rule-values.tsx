@@ -5,7 +5,14 @@ import { eventLabel, type Language, type Translate } from '../i18n/i18n.tsx';
 import { type RulesTranslate, ruleLabel } from '../i18n/rules.ts';
 import { formatMoney, formatNumber } from '../lib/format.ts';
 import { tierName } from '../lib/loyalty-labels.ts';
-import { type FieldSpec, fieldSpec, type JsonKind, type LeafNode, listItems, MONEY_FIELDS } from './rule-draft.ts';
+import {
+  type FieldSpec,
+  fieldSpec,
+  type JsonKind,
+  type LeafNode,
+  listItems,
+  MONEY_FIELDS,
+} from './rule-draft.ts';
 
 export interface ValueContext {
   currency: string;
@@ -27,11 +34,15 @@ const MAX_RANGE_CHOICES = 12;
 
 function weekday(day: number, locale: string): string {
   // 2024-01-01 was a Monday: day 1 … 7 is Monday … Sunday, as the catalogue counts them.
-  return new Intl.DateTimeFormat(locale, { weekday: 'short', timeZone: 'UTC' }).format(Date.UTC(2024, 0, day));
+  return new Intl.DateTimeFormat(locale, { weekday: 'short', timeZone: 'UTC' }).format(
+    Date.UTC(2024, 0, day),
+  );
 }
 
 function monthName(month: number, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { month: 'short', timeZone: 'UTC' }).format(Date.UTC(2024, month - 1, 1));
+  return new Intl.DateTimeFormat(locale, { month: 'short', timeZone: 'UTC' }).format(
+    Date.UTC(2024, month - 1, 1),
+  );
 }
 
 /** Fixed choices for a field (its values, the tiers, a short integer range); null when typed. */
@@ -41,7 +52,9 @@ export function choicesFor(field: string, spec: FieldSpec | undefined, ctx: Valu
     return spec.values.map((value) => ({
       value,
       label:
-        field === 'event.type' ? eventLabel(ctx.tMain, value) : ruleLabel(ctx.t, `value.${field}.${value}`, value),
+        field === 'event.type'
+          ? eventLabel(ctx.tMain, value)
+          : ruleLabel(ctx.t, `value.${field}.${value}`, value),
     }));
   }
   if (field === 'member.tier' && ctx.tiers.length > 0)
@@ -106,7 +119,8 @@ function OperandInput({
   const spec = fieldSpec(leaf.field);
   const money = MONEY_FIELDS.has(leaf.field);
   const numeric = spec?.type === 'number' || (spec?.type === 'json' && leaf.jsonKind === 'number');
-  const label = which === 'high' ? ctx.t('cond.high') : leaf.op === 'between' ? ctx.t('cond.low') : ctx.t('cond.value');
+  const label =
+    which === 'high' ? ctx.t('cond.high') : leaf.op === 'between' ? ctx.t('cond.low') : ctx.t('cond.value');
   return (
     <span className="cond-operand">
       <input
@@ -142,7 +156,12 @@ function ChoiceInput({
       const next = new Set(selected);
       if (next.has(value)) next.delete(value);
       else next.add(value);
-      onChange({ value: choices.filter((c) => next.has(c.value)).map((c) => c.value).join(', ') });
+      onChange({
+        value: choices
+          .filter((c) => next.has(c.value))
+          .map((c) => c.value)
+          .join(', '),
+      });
     };
     return (
       <fieldset

@@ -30,7 +30,9 @@ export function RuleVersions({
 }) {
   const { t: tMain, locale } = useI18n();
   const path = `/v1/loyalty/rules/${encodeURIComponent(ruleId)}/versions`;
-  const { state, reload } = useAsync(`${path}:${refresh}`, (signal) => api<{ data: RuleVersion[] }>(path, { signal }));
+  const { state, reload } = useAsync(`${path}:${refresh}`, (signal) =>
+    api<{ data: RuleVersion[] }>(path, { signal }),
+  );
   const versions = state.data?.data ?? [];
   return (
     <section className="card" data-testid="rule-versions" aria-labelledby="versions-h">
@@ -60,7 +62,9 @@ export function RuleVersions({
                 <tr key={version} data-testid="rule-version-row" data-version={version}>
                   <td className="nowrap">
                     v{version}
-                    {version === currentVersion && <span className="badge status-active">{t('versions.current')}</span>}
+                    {version === currentVersion && (
+                      <span className="badge status-active">{t('versions.current')}</span>
+                    )}
                   </td>
                   <td className="nowrap small">
                     {formatDateTime(changedAt, locale, 'short')}

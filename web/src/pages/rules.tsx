@@ -38,11 +38,13 @@ export default function RulesPage() {
   const pages = useCursorPages();
   const programme = useAsync('/v1/loyalty/programme', (signal) => orNull(loadProgramme(signal)));
   const currency = programme.state.data?.settings.currency ?? DEFAULT_CURRENCY;
-  const { state, reload } = useAsync(`/v1/loyalty/rules:${status}:${trigger}:${pages.cursor ?? ''}`, (signal) =>
-    api<Page<RuleDto>>('/v1/loyalty/rules', {
-      query: { status, trigger, limit: PAGE_SIZE, cursor: pages.cursor },
-      signal,
-    }),
+  const { state, reload } = useAsync(
+    `/v1/loyalty/rules:${status}:${trigger}:${pages.cursor ?? ''}`,
+    (signal) =>
+      api<Page<RuleDto>>('/v1/loyalty/rules', {
+        query: { status, trigger, limit: PAGE_SIZE, cursor: pages.cursor },
+        signal,
+      }),
   );
   const rules = state.data?.data ?? [];
   return (
@@ -129,7 +131,9 @@ export default function RulesPage() {
                       <Link to={rulePath(rule)} data-testid="rule-link" onClick={(e) => e.stopPropagation()}>
                         {rule.name}
                       </Link>
-                      {rule.stacking === 'exclusive' && <span className="badge">{t('stacking.exclusive')}</span>}
+                      {rule.stacking === 'exclusive' && (
+                        <span className="badge">{t('stacking.exclusive')}</span>
+                      )}
                       {rule.description && <div className="muted small">{rule.description}</div>}
                     </td>
                     <td>
