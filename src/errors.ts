@@ -149,6 +149,11 @@ export const Errors = {
     409,
     'Members hold a tier the new ladder removes; map them to a remaining tier in memberMapping',
   ),
+  TIER_LADDER_CONFLICT: defineError(
+    'TIER_LADDER_CONFLICT',
+    409,
+    'The tier ladder was changed by someone else; reload it and apply your change again',
+  ),
   TIER_OVERRIDE_NOT_FOUND: defineError('TIER_OVERRIDE_NOT_FOUND', 404, 'The member has no tier override'),
   // Jobs
   JOB_NOT_FOUND: defineError('JOB_NOT_FOUND', 404, 'No such job'),

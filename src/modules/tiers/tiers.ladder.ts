@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import { appError, Errors } from '../../errors.ts';
@@ -126,6 +127,11 @@ export async function replaceLadder(ctx: AppContext, input: LadderInput, actor: 
   const mapping = input.memberMapping ?? {};
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
+    // One ladder replacement at a time (SQLite has one writer anyway), so the check below holds.
+    if (ctx.dialect === 'postgres')
+      await sql`lock table loyalty_tiers in share row exclusive mode`.execute(trx);
+    if (input.updatedAt !== undefined && (await getLadder(ctx, trx)).updatedAt !== input.updatedAt)
+      throw appError(Errors.TIER_LADDER_CONFLICT);
     const previous = (await repo.listTierRows(trx)).map((r) => r.id);
     const kept = new Set(input.tiers.map((t) => t.id));
     const removed = previous.filter((id) => !kept.has(id));

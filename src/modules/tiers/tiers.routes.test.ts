@@ -77,6 +77,27 @@ describe.each(testDatabases())('tier routes on $name', (database) => {
       expect(audit).toHaveLength(1);
     });
 
+    it('refuses to save over a ladder someone changed since it was read', async () => {
+      const read = (await call('GET', '/v1/loyalty/tiers', operator)).json();
+      ctx.clock.advance(1_000);
+      const first = await call('PUT', '/v1/loyalty/tiers', operator, {
+        tiers: read.tiers,
+        updatedAt: read.updatedAt,
+      });
+      expect(first.statusCode, first.body).toBe(200);
+      const stale = await call('PUT', '/v1/loyalty/tiers', operator, {
+        tiers: read.tiers,
+        updatedAt: read.updatedAt,
+      });
+      expect(stale.statusCode).toBe(409);
+      expect(stale.json().error.code).toBe('TIER_LADDER_CONFLICT');
+      const fresh = await call('PUT', '/v1/loyalty/tiers', operator, {
+        tiers: read.tiers,
+        updatedAt: first.json().updatedAt,
+      });
+      expect(fresh.statusCode).toBe(200);
+    });
+
     it('lists every bad field of a ladder, cross-field rules included', async () => {
       const tiers = ladder();
       tiers[0] = { ...tiers[0]!, entryThreshold: 5, retainThreshold: 0 };

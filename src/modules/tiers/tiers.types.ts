@@ -62,6 +62,11 @@ export const ladderInputSchema = z
     tiers: z.array(tierInputSchema).min(1).max(MAX_TIERS),
     memberMapping: z.record(tierIdSchema, tierIdSchema).optional(),
     reason: z.string().trim().min(1).max(200).optional(),
+    updatedAt: z.iso
+      .datetime()
+      .nullable()
+      .optional()
+      .describe('The ladder’s updatedAt as read; saving over a newer ladder is 409 TIER_LADDER_CONFLICT'),
   })
   .superRefine(
     (value, ctx) => {

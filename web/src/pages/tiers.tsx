@@ -667,6 +667,8 @@ function LadderEditor({
         tiers: ladderTiers(rows, metric, currency),
         ...(withMapping ? { memberMapping: withMapping } : {}),
         ...(reason.trim() ? { reason: reason.trim() } : {}),
+        // The ladder as read: if someone saved since, the server answers TIER_LADDER_CONFLICT.
+        updatedAt: saved.updatedAt,
       };
       const next = await api<TierLadder>('/v1/loyalty/tiers', { method: 'PUT', body });
       setSaved(next);
