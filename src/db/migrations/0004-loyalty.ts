@@ -72,6 +72,15 @@ async function addLedgerColumns(db: Kysely<any>): Promise<void> {
     .columns(['member_id', 'source_id'])
     .execute();
 
+  // Tier spend sums each member's orders and refunds over a window: this partial index holds
+  // everything that query reads, so it never touches the (large) events rows themselves.
+  await db.schema
+    .createIndex('events_member_orders_ix')
+    .on('events')
+    .columns(['member_id', 'occurred_at', 'type', 'amount', 'currency'])
+    .where(sql<boolean>`type in ('order_paid', 'order_refunded')`)
+    .execute();
+
   // What an order paid, was refunded and earned, so a refund reverses its share exactly once.
   await db.schema
     .createTable('points_orders')
@@ -237,6 +246,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   }
   for (const index of [
     'points_lots_spendable_ix',
+    'events_member_orders_ix',
     'points_lots_expiry_ix',
     'points_lots_release_ix',
     'points_lots_source_ix',

@@ -5,7 +5,7 @@ import { memberMetricEvents, memberStandings, ZERO_STANDING } from './tiers.metr
 import { decide, qualificationLapse, validUntilFor } from './tiers.policy.ts';
 import { loadProgramme, type Programme } from './tiers.programme.ts';
 import * as repo from './tiers.repository.ts';
-import type { TierHistoryTable } from './tiers.table.ts';
+import type { MemberTiersTable, TierHistoryTable } from './tiers.table.ts';
 import type { RecalculateResult, TierDto } from './tiers.types.ts';
 
 export type { TierActor } from './tiers.changes.ts';
@@ -89,12 +89,22 @@ async function evaluateOnce(
   const result = { ...EMPTY_RESULT };
   const conflicts: string[] = [];
   const history: TierHistoryTable[] = [];
+  const writes = new Map<Planned, MemberTiersTable>();
   for (const plan of plans) {
     const next = isTouched.has(plan) ? nextRow(plan, p, until.get(plan.memberId) ?? null, options.now) : null;
-    if (next !== null && !(plan.row !== null && sameRow(plan.row, next))) {
+    if (next !== null && !(plan.row !== null && sameRow(plan.row, next))) writes.set(plan, next);
+  }
+  // Members without a row yet (most of a first run) are inserted together.
+  const inserted = await repo.insertMemberTierRows(
+    trx,
+    [...writes].filter(([plan]) => plan.row === null).map(([, next]) => next),
+  );
+  for (const plan of plans) {
+    const next = writes.get(plan);
+    if (next !== undefined) {
       const written =
         plan.row === null
-          ? await repo.insertMemberTierRow(trx, next)
+          ? inserted.has(plan.memberId)
           : await repo.updateMemberTierRow(trx, next, Number(plan.row.version));
       if (!written) {
         conflicts.push(plan.memberId);

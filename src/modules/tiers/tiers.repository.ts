@@ -87,6 +87,27 @@ export async function insertMemberTierRow(db: Database, row: MemberTiersTable): 
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
+/**
+ * Inserts first rows in multi-row statements (one round trip per 500 on PostgreSQL, not one per
+ * member); returns the ids actually inserted — a missing id lost a race to another writer.
+ */
+export async function insertMemberTierRows(
+  db: Database,
+  rows: readonly MemberTiersTable[],
+): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  for (const batch of batches(rows, 500)) {
+    const written = await db
+      .insertInto('memberTiers')
+      .values(batch)
+      .onConflict((oc) => oc.column('memberId').doNothing())
+      .returning('memberId')
+      .execute();
+    for (const row of written) inserted.add(row.memberId);
+  }
+  return inserted;
+}
+
 /** Writes `row` (its version already incremented) only over `expectedVersion`; false on a race. */
 export async function updateMemberTierRow(
   db: Database,
