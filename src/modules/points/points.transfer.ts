@@ -33,11 +33,14 @@ async function receivedEntries(trx: Database, memberId: string, key: string): Pr
     .where((eb) => eb.or([eb('idempotencyKey', '=', key), eb('idempotencyKey', 'like', `${key}#%`)]))
     .execute();
   // LIKE treats % and _ in a key as wildcards, so keep only this transfer's own keys.
-  const order = (k: string | null) => (k === key ? 1 : Number(k?.slice(key.length + 1)));
+  const pieceOf = (k: string | null): number | null => {
+    if (k === key) return 1;
+    const suffix = k?.startsWith(`${key}#`) ? k.slice(key.length + 1) : '';
+    return /^\d+$/.test(suffix) ? Number(suffix) : null;
+  };
   return rows
-    .filter((r) => r.idempotencyKey === key || /^\d+$/.test(r.idempotencyKey?.slice(key.length + 1) ?? ''))
-    .filter((r) => r.idempotencyKey?.startsWith(key))
-    .sort((a, b) => order(a.idempotencyKey) - order(b.idempotencyKey));
+    .filter((r) => pieceOf(r.idempotencyKey) !== null)
+    .sort((a, b) => (pieceOf(a.idempotencyKey) ?? 0) - (pieceOf(b.idempotencyKey) ?? 0));
 }
 
 function checkLimits(limits: TransferSettings, input: TransferInput): void {
