@@ -56,6 +56,17 @@ const refund = (ctx: TestContext, memberId: string, orderId: string, amount: num
       reverseOrderPoints(ctx, trx, { memberId, orderId, refundAmount: amount, eventId, at: ctx.clock.now() }),
     );
 
+/** A plain credit of `points` under `key`, expiring at `expiresAt` (default: never). */
+const credit = (ctx: TestContext, memberId: string, points: number, key: string, expiresAt?: number) =>
+  earnPoints(ctx, {
+    memberId,
+    points,
+    reason: key,
+    source: { type: 'test', id: null },
+    idempotencyKey: key,
+    expiresAt,
+  });
+
 async function runMaintenance(ctx: TestContext, type: 'points.release' | 'points.expire'): Promise<unknown> {
   const job = await createJob(ctx, type, {}, 'test');
   return (await runJob(ctx, job.id))?.result;
@@ -119,13 +130,7 @@ describe.each(testDatabases())('points lifecycle on %s', (database) => {
     await award(ctx, orderAward(ctx, 'm1', 'e1', 'o1', 500, 50_000));
     ctx.clock.advance(8 * DAY);
     await runMaintenance(ctx, 'points.release');
-    await earnPoints(ctx, {
-      memberId: 'm1',
-      points: 100,
-      reason: 'bonus',
-      source: { type: 'test', id: null },
-      idempotencyKey: 'b1',
-    });
+    await credit(ctx, 'm1', 100, 'b1');
     await redeemPoints(ctx, { memberId: 'm1', points: 550, reason: 'voucher', idempotencyKey: 'x1' });
     expect(await summary()).toMatchObject({ available: 50 });
     const [entry] = await refund(ctx, 'm1', 'o1', 50_000, 'r1');
@@ -136,21 +141,9 @@ describe.each(testDatabases())('points lifecycle on %s', (database) => {
       redeemPoints(ctx, { memberId: 'm1', points: 1, reason: 'x', idempotencyKey: 'x2' }),
     ).rejects.toMatchObject({ code: 'POINTS_INSUFFICIENT' });
     // Later credits pay the debt first.
-    await earnPoints(ctx, {
-      memberId: 'm1',
-      points: 300,
-      reason: 'bonus',
-      source: { type: 'test', id: null },
-      idempotencyKey: 'b2',
-    });
+    await credit(ctx, 'm1', 300, 'b2');
     expect(await summary()).toMatchObject({ available: 0, debt: 150 });
-    await earnPoints(ctx, {
-      memberId: 'm1',
-      points: 200,
-      reason: 'bonus',
-      source: { type: 'test', id: null },
-      idempotencyKey: 'b3',
-    });
+    await credit(ctx, 'm1', 200, 'b3');
     expect(await summary()).toMatchObject({ available: 50, debt: 0 });
     expect(await verifyPointsAccounts(ctx)).toEqual([]);
   });
@@ -182,13 +175,7 @@ describe.each(testDatabases())('points lifecycle on %s', (database) => {
       pendingUntil: null,
       expiresAt: ctx.clock.now() + 30 * DAY,
     });
-    await earnPoints(ctx, {
-      memberId: 'm1',
-      points: 40,
-      reason: 'x',
-      source: { type: 'test', id: null },
-      idempotencyKey: 'b1',
-    });
+    await credit(ctx, 'm1', 40, 'b1');
     ctx.clock.advance(31 * DAY);
     expect(await runMaintenance(ctx, 'points.expire')).toEqual({ lots: 1 });
     expect(await summary()).toMatchObject({ available: 40 });
@@ -200,22 +187,8 @@ describe.each(testDatabases())('points lifecycle on %s', (database) => {
 
   it('expiry takes what is left in due lots once; members see what expires soon', async () => {
     const now = ctx.clock.now();
-    await earnPoints(ctx, {
-      memberId: 'm1',
-      points: 100,
-      reason: 'a',
-      source: { type: 'test', id: null },
-      idempotencyKey: 'a',
-      expiresAt: now + 10 * DAY,
-    });
-    await earnPoints(ctx, {
-      memberId: 'm1',
-      points: 70,
-      reason: 'b',
-      source: { type: 'test', id: null },
-      idempotencyKey: 'b',
-      expiresAt: now + 60 * DAY,
-    });
+    await credit(ctx, 'm1', 100, 'a', now + 10 * DAY);
+    await credit(ctx, 'm1', 70, 'b', now + 60 * DAY);
     await redeemPoints(ctx, { memberId: 'm1', points: 30, reason: 'x', idempotencyKey: 'x' });
     expect((await listExpiringPoints(ctx, 'm1', 90)).data.map((d) => d.points)).toEqual([70, 70]);
     expect((await summary()).expiringSoon).toBe(70);
@@ -228,22 +201,8 @@ describe.each(testDatabases())('points lifecycle on %s', (database) => {
 
   it('a transfer moves points with their expiry, once per key, within limits', async () => {
     const now = ctx.clock.now();
-    await earnPoints(ctx, {
-      memberId: 'm1',
-      points: 300,
-      reason: 'a',
-      source: { type: 'test', id: null },
-      idempotencyKey: 'a',
-      expiresAt: now + 10 * DAY,
-    });
-    await earnPoints(ctx, {
-      memberId: 'm1',
-      points: 900,
-      reason: 'b',
-      source: { type: 'test', id: null },
-      idempotencyKey: 'b',
-      expiresAt: now + 90 * DAY,
-    });
+    await credit(ctx, 'm1', 300, 'a', now + 10 * DAY);
+    await credit(ctx, 'm1', 900, 'b', now + 90 * DAY);
     const input = { fromMemberId: 'm1', toMemberId: 'm2', points: 500, reason: 'gift', idempotencyKey: 't1' };
     const result = await transferPoints(ctx, input, LIMITS);
     expect(result.out).toMatchObject({ kind: 'transfer_out', points: -500 });
@@ -274,14 +233,7 @@ describe.each(testDatabases())('points lifecycle on %s', (database) => {
   });
 
   it('opposite transfers at the same time neither deadlock nor lose points', async () => {
-    for (const id of ['m1', 'm2'])
-      await earnPoints(ctx, {
-        memberId: id,
-        points: 1_000,
-        reason: 'a',
-        source: { type: 'test', id: null },
-        idempotencyKey: `seed-${id}`,
-      });
+    for (const id of ['m1', 'm2']) await credit(ctx, id, 1_000, `seed-${id}`);
     const limits = { ...LIMITS, maxPerDay: 100_000 };
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
