@@ -96,6 +96,18 @@ export async function listJobs(
   return query.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
+/** When the latest job of this type was created (any status), or null. */
+export async function latestCreatedAt(db: Database, type: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('jobs')
+    .select('createdAt')
+    .where('type', '=', type)
+    .orderBy('createdAt', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? Number(row.createdAt) : null;
+}
+
 /** A job of this type that is queued or running, if any (the scheduler does not queue twice). */
 export async function findActiveOfType(db: Database, type: string): Promise<JobsTable | undefined> {
   return db

@@ -6,6 +6,7 @@ import { createTestContext, type TestContext, testDatabases } from '../../testin
 import { registerJobHandler } from './jobs.registry.ts';
 import { createJob, getJob, JOB_LEASE_MS, runJob } from './jobs.service.ts';
 import type { JobHandler } from './jobs.types.ts';
+import { startJobWorker } from './jobs.worker.ts';
 
 // A job that counts to `upTo` in steps of 10 and can be told to fail at one value.
 const counted: number[] = [];
@@ -159,5 +160,33 @@ describe.each(testDatabases())('jobs on %s', (database) => {
     const missing = await app.inject({ method: 'GET', url: '/v1/jobs/job_nope', headers: bearer(reader) });
     expect(missing.json()).toMatchObject({ error: { code: 'JOB_NOT_FOUND' } });
     await app.close();
+  });
+
+  it('the worker queues scheduled maintenance when due — once across restarts — and runs it', async () => {
+    const jobsOf = async () =>
+      (await ctx.db.selectFrom('jobs').select(['type', 'status']).orderBy('createdAt').execute()).filter(
+        (j) => ['points.release', 'points.expire'].includes(j.type),
+      );
+    const settled = async (count: number) => {
+      for (let i = 0; i < 200; i++) {
+        const jobs = await jobsOf();
+        if (jobs.length >= count && jobs.every((j) => j.status === 'succeeded')) return jobs;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error(`jobs did not settle: ${JSON.stringify(await jobsOf())}`);
+    };
+    let worker = startJobWorker(ctx, { pollMs: 10, schedule: true });
+    expect((await settled(2)).map((j) => j.type).sort()).toEqual(['points.expire', 'points.release']);
+    await worker.stop();
+    // A restart soon after queues nothing new.
+    worker = startJobWorker(ctx, { pollMs: 10, schedule: true });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await jobsOf()).toHaveLength(2);
+    // Ten minutes on, the release is due again; the hourly expiry is not.
+    ctx.clock.advance(10 * 60_000);
+    const after = await settled(3);
+    expect(after.filter((j) => j.type === 'points.release')).toHaveLength(2);
+    expect(after.filter((j) => j.type === 'points.expire')).toHaveLength(1);
+    await worker.stop();
   });
 });

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.ts';
 import { jobHandler, jobTypes } from './jobs.registry.ts';
-import { findClaimable } from './jobs.repository.ts';
+import { findClaimable, latestCreatedAt } from './jobs.repository.ts';
 import { defaultRunnerName, ensureJobQueued, runJob } from './jobs.service.ts';
 
 export interface JobWorkerOptions {
@@ -21,18 +21,19 @@ export interface JobWorker {
  */
 export function startJobWorker(ctx: AppContext, options: JobWorkerOptions): JobWorker {
   const owner = defaultRunnerName();
-  const lastQueued = new Map<string, number>();
   let stopping = false;
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<void> = Promise.resolve();
 
+  // Due when the latest job of the type (from any process) is older than its interval, so a
+  // restart or a second replica does not run daily work again.
   const scheduleDue = async () => {
     const now = ctx.clock.now();
     for (const type of jobTypes()) {
       const everyMs = jobHandler(type).everyMs;
-      if (everyMs === undefined || now - (lastQueued.get(type) ?? 0) < everyMs) continue;
-      await ensureJobQueued(ctx, type, {});
-      lastQueued.set(type, now);
+      if (everyMs === undefined) continue;
+      const latest = await latestCreatedAt(ctx.db, type);
+      if (latest === null || now - latest >= everyMs) await ensureJobQueued(ctx, type, {});
     }
   };
 
