@@ -147,6 +147,9 @@ export async function reverseOrderPoints(
   const hash = requestHash({ op: 'refund', ...asked });
   const previous = await findReplay(trx, refund.memberId, key, hash);
   if (previous) return [toLedgerDto(previous)];
+  // Lock first: two refunds of one order at once must not both start from the same totals.
+  const now = ctx.clock.now();
+  const before = await lockAccount(trx, ctx.dialect, refund.memberId, now);
   const order = await trx
     .selectFrom('pointsOrders')
     .selectAll()
@@ -155,7 +158,6 @@ export async function reverseOrderPoints(
     .executeTakeFirst();
   if (!order || Number(order.pointsAwarded) === 0 || Number(order.paidAmount) <= 0) return [];
 
-  const now = ctx.clock.now();
   const [paid, awarded, reversedBefore] = [
     Number(order.paidAmount),
     Number(order.pointsAwarded),
@@ -177,7 +179,6 @@ export async function reverseOrderPoints(
     points === 0
       ? 0
       : Math.round((qualifying * target) / awarded) - Math.round((qualifying * reversedBefore) / awarded);
-  const before = await lockAccount(trx, ctx.dialect, refund.memberId, now);
   const shares = shareOut(await findOrderLots(trx, refund.memberId, refund.orderId), points);
   let fromAvailable = 0;
   let fromPending = 0;

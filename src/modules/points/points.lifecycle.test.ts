@@ -126,6 +126,15 @@ describe.each(testDatabases())('points lifecycle on %s', (database) => {
     expect(await verifyPointsAccounts(ctx)).toEqual([]);
   });
 
+  it('refunds of one order at the same time each take their own share', async () => {
+    await award(ctx, { ...orderAward(ctx, 'm1', 'e1', 'o1', 300, 30_000), pendingUntil: null });
+    await Promise.all(['r1', 'r2', 'r3'].map((id) => refund(ctx, 'm1', 'o1', 10_000, id)));
+    expect(await summary()).toMatchObject({ available: 0, debt: 0 });
+    const order = await ctx.db.selectFrom('pointsOrders').selectAll().executeTakeFirstOrThrow();
+    expect([Number(order.refundedAmount), Number(order.pointsReversed)]).toEqual([30_000, 300]);
+    expect(await verifyPointsAccounts(ctx)).toEqual([]);
+  });
+
   it('a refund of spent points comes out of the balance, and what it cannot cover becomes debt', async () => {
     await award(ctx, orderAward(ctx, 'm1', 'e1', 'o1', 500, 50_000));
     ctx.clock.advance(8 * DAY);

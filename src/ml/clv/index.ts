@@ -1,0 +1,36 @@
+export {
+  type BgNbdParams,
+  bgnbdConditionalExpectedPurchases,
+  bgnbdCustomerLogLikelihood,
+  bgnbdExpectedPurchases,
+  bgnbdLogLikelihood,
+  bgnbdProbabilityAlive,
+  fitBgNbd,
+} from './bgnbd.ts';
+export { type ClvOptions, customerLifetimeValue } from './clv.ts';
+export {
+  fitGammaGamma,
+  type GammaGammaParams,
+  gammaGammaCustomerLogLikelihood,
+  gammaGammaExpectedAverageSpend,
+  gammaGammaLogLikelihood,
+  gammaGammaPopulationMeanSpend,
+} from './gamma-gamma.ts';
+export {
+  fitParetoNbd,
+  type ParetoNbdParams,
+  paretoConditionalExpectedPurchases,
+  paretoCustomerLogLikelihood,
+  paretoExpectedPurchases,
+  paretoLogLikelihood,
+  paretoProbabilityAlive,
+} from './pareto-nbd.ts';
+export {
+  buildSummary,
+  countPurchaseDays,
+  filterSummary,
+  type PeriodUnit,
+  type RfmSummary,
+  type Transaction,
+} from './summary.ts';
+export { parseDate, parseSummaryCsv, parseTransactions } from './summary-csv.ts';

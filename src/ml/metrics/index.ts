@@ -1,0 +1,1 @@
+export { averagePrecision, logLoss, recallAtFpr, rmse, rocAuc } from './metrics.ts';
