@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerApiKeyCommand } from './apikey.command.ts';
 import { registerAuditCommand } from './audit.command.ts';
 import { registerDemoCommand } from './demo.command.ts';
+import { registerEvalCommand } from './eval.command.ts';
 import { registerImportCommand } from './import.command.ts';
 import { registerJobsCommand } from './jobs.command.ts';
 import { registerKeysCommand } from './keys.command.ts';
@@ -30,4 +31,5 @@ export function registerCommands(program: Command): void {
   registerTiersCommand(program);
   registerWorkerCommand(program);
   registerJobsCommand(program);
+  registerEvalCommand(program);
 }

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { runEvalClv } from './eval.command.ts';
 
 const files: Record<string, string> = {
-  'summary.csv': 'ID,x,t_x,T,zbar\n1,2,30,39,20\n2,0,0,39,0\n3,5,35,39,12\n4,1,3,39,40\n5,0,0,30,0\n6,3,20,35,25\n',
+  'summary.csv':
+    'ID,x,t_x,T,zbar\n1,2,30,39,20\n2,0,0,39,0\n3,5,35,39,12\n4,1,3,39,40\n5,0,0,30,0\n6,3,20,35,25\n',
   'tx.csv': 'id,date,amount\na,2024-01-01,10\na,2024-01-15,20\nb,2024-01-03,5\na,2024-03-01,30\n',
 };
 const readFile = (path: string) => {
@@ -25,7 +26,7 @@ describe('runEvalClv', () => {
 
   it('builds the summary from transactions and evaluates a holdout', () => {
     const result = runEvalClv(
-      { model: 'pareto', transactions: 'tx.csv', calibrationEnd: '2024-01-31', holdout: '2024-03-31' },
+      { model: 'bgnbd', transactions: 'tx.csv', calibrationEnd: '2024-01-31', holdout: '2024-03-31' },
       readFile,
     );
     expect(result.customers).toBe(2);
@@ -37,9 +38,9 @@ describe('runEvalClv', () => {
     expect(() => runEvalClv({ model: 'bgnbd' }, readFile)).toThrow(/exactly one/);
     expect(() => runEvalClv({ model: 'bgnbd', transactions: 'tx.csv' }, readFile)).toThrow(/calibration-end/);
     expect(() => runEvalClv({ model: 'x' as never, summary: 'summary.csv' }, readFile)).toThrow(/--model/);
-    expect(() => runEvalClv({ model: 'bgnbd', summary: 'summary.csv', holdout: '2024-01-01' }, readFile)).toThrow(
-      /--holdout needs/,
-    );
+    expect(() =>
+      runEvalClv({ model: 'bgnbd', summary: 'summary.csv', holdout: '2024-01-01' }, readFile),
+    ).toThrow(/--holdout needs/);
   });
 });
 

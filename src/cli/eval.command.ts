@@ -54,9 +54,11 @@ const DAY_MS = 86_400_000;
 /** Fits one model to a summary file or to a transaction log cut at the calibration end. */
 export function runEvalClv(options: EvalClvOptions, readFile: (path: string) => string): EvalClvResult {
   if (!MODELS.includes(options.model)) throw new Error(`--model must be one of ${MODELS.join(', ')}`);
-  if (!options.summary === !options.transactions) throw new Error('give exactly one of --summary and --transactions');
+  if (!options.summary === !options.transactions)
+    throw new Error('give exactly one of --summary and --transactions');
   if (options.holdout && !options.transactions) throw new Error('--holdout needs --transactions');
-  if (options.holdout && options.model === 'gamma-gamma') throw new Error('--holdout evaluates purchase models only');
+  if (options.holdout && options.model === 'gamma-gamma')
+    throw new Error('--holdout evaluates purchase models only');
   const period = options.period ?? 'weeks';
   let summary: RfmSummary;
   let transactions: ReturnType<typeof parseTransactions> = [];
@@ -91,11 +93,14 @@ export function runEvalClv(options: EvalClvOptions, readFile: (path: string) => 
     };
     if (options.holdout) {
       const holdoutEnd = parseDate(options.holdout);
-      const length = (Math.floor(holdoutEnd / DAY_MS) - Math.floor(calibrationEnd / DAY_MS)) / (period === 'weeks' ? 7 : 1);
+      const length =
+        (Math.floor(holdoutEnd / DAY_MS) - Math.floor(calibrationEnd / DAY_MS)) /
+        (period === 'weeks' ? 7 : 1);
       const actual = countPurchaseDays(transactions, calibrationEnd, holdoutEnd);
       const predict =
         options.model === 'bgnbd'
-          ? (x: number, tx: number, T: number) => bgnbdConditionalExpectedPurchases(fit.params as never, length, x, tx, T)
+          ? (x: number, tx: number, T: number) =>
+              bgnbdConditionalExpectedPurchases(fit.params as never, length, x, tx, T)
           : (x: number, tx: number, T: number) =>
               paretoConditionalExpectedPurchases(fit.params as never, length, x, tx, T);
       result.holdout = holdoutReport(summary, actual, length, predict);
@@ -115,7 +120,11 @@ function holdoutReport(
   let absError = 0;
   const n = summary.ids.length;
   for (let i = 0; i < n; i++) {
-    const predicted = predict(summary.frequency[i] as number, summary.recency[i] as number, summary.T[i] as number);
+    const predicted = predict(
+      summary.frequency[i] as number,
+      summary.recency[i] as number,
+      summary.T[i] as number,
+    );
     const observed = actual.get(summary.ids[i] as string) ?? 0;
     predictedTotal += predicted;
     actualTotal += observed;
@@ -160,7 +169,8 @@ export function registerEvalCommand(program: Command): void {
     .option('--period <unit>', 'period unit for recency and T: weeks or days', 'weeks')
     .option('--json', 'print JSON')
     .action((options: EvalClvOptions & { json?: boolean }) => {
-      if (options.period !== 'weeks' && options.period !== 'days') throw new Error('--period must be weeks or days');
+      if (options.period !== 'weeks' && options.period !== 'days')
+        throw new Error('--period must be weeks or days');
       const result = runEvalClv(options, (path) => readFileSync(path, 'utf8'));
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else for (const line of formatText(result)) console.log(line);

@@ -20,13 +20,19 @@ export interface ParetoNbdParams {
  * with m = max(α, β): the probability mass of dying between the last purchase and T.
  * −Infinity when t_x = T (no such interval).
  */
+/**
+ * The series needs ~ log(ε)/log(z) terms; past this many (z above ≈ 0.997, only at extreme α/β
+ * ratios) the point counts as infeasible rather than stalling the optimiser.
+ */
+const HYP_OPTIONS = { maxTerms: 10_000 };
+
 function logA0(p: ParetoNbdParams, x: number, tx: number, T: number): number {
   const { r, alpha, s, beta } = p;
   const [lo, hi, second] = alpha < beta ? [alpha, beta, r + x] : [beta, alpha, s + 1];
   const diff = hi - lo;
   const rsx = r + s + x;
-  const logP1 = logHyp2f1(rsx, second, rsx + 1, diff / (hi + tx));
-  const logP2 = logHyp2f1(rsx, second, rsx + 1, diff / (hi + T));
+  const logP1 = logHyp2f1(rsx, second, rsx + 1, diff / (hi + tx), HYP_OPTIONS);
+  const logP2 = logHyp2f1(rsx, second, rsx + 1, diff / (hi + T), HYP_OPTIONS);
   const logQ1 = Math.log(hi + tx);
   const logQ2 = Math.log(hi + T);
   return logSubExp(logP1 + rsx * logQ2, logP2 + rsx * logQ1) - rsx * (logQ1 + logQ2);

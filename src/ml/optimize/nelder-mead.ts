@@ -41,7 +41,7 @@ export function nelderMead(
   const n = start.length;
   const xTol = options.xTolerance ?? 1e-10;
   const fTol = options.fTolerance ?? 1e-12;
-  const maxIterations = options.maxIterations ?? 2000 * n;
+  const maxIterations = options.maxIterations ?? 500 * n;
   const step = options.initialStep ?? 0.1;
   let evaluations = 0;
   const evaluate = (x: number[]): number => {
@@ -143,7 +143,7 @@ export function minimizeMultiStart(
   starts: number[][],
   options: MultiStartOptions = {},
 ): MinimizeResult {
-  const maxRestarts = options.maxRestarts ?? 5;
+  const maxRestarts = options.maxRestarts ?? 3;
   let best: MinimizeResult | undefined;
   for (const start of starts) {
     let result = nelderMead(objective, start, options);
