@@ -14,6 +14,7 @@ import {
   parseTransactions,
   type RfmSummary,
 } from '../ml/clv/index.ts';
+import { registerEvalChurn } from './eval-churn.ts';
 
 export type ClvModel = 'bgnbd' | 'pareto' | 'gamma-gamma';
 const MODELS: readonly ClvModel[] = ['bgnbd', 'pareto', 'gamma-gamma'];
@@ -155,7 +156,7 @@ function formatText(result: EvalClvResult): string[] {
   return lines;
 }
 
-/** `membrain eval clv`: fits a lifetime-value model to a file; no database involved. */
+/** `membrain eval clv|churn`: fit and evaluate models on data files; no database involved. */
 export function registerEvalCommand(program: Command): void {
   const evaluate = program.command('eval').description('evaluate models on data files (no database)');
   evaluate
@@ -175,4 +176,5 @@ export function registerEvalCommand(program: Command): void {
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else for (const line of formatText(result)) console.log(line);
     });
+  registerEvalChurn(evaluate);
 }

@@ -62,6 +62,8 @@ export function parseDate(text: string): number {
  * Transactions from either a CSV with a header naming the customer, date and amount columns
  * (customer_id|id|customer|masterid, date, amount|sales|dollar_value|value; amount optional) or
  * the whitespace-separated CDNOW master log (`customer date cds dollars`, no header).
+ * Rows without a customer id and rows flagged `is_cancellation` (1/true) are dropped: the UCI
+ * Online Retail invoice file has both, and neither is a purchase by a known customer.
  */
 export function parseTransactions(text: string): Transaction[] {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
@@ -80,12 +82,16 @@ export function parseTransactions(text: string): Transaction[] {
   const header = splitLine(first).map((h) => h.toLowerCase());
   const pick = (names: string[]): number => header.findIndex((h) => names.includes(h));
   const idCol = pick(['customer_id', 'customerid', 'id', 'customer', 'masterid', 'member_id']);
-  const dateCol = pick(['date', 'time', 'invoicedate', 'order_date']);
+  const dateCol = pick(['date', 'time', 'invoicedate', 'invoice_datetime', 'order_date']);
   const amountCol = pick(['amount', 'sales', 'dollar_value', 'value', 'monetary_value']);
   if (idCol < 0 || dateCol < 0)
     throw new Error(`transactions CSV needs customer and date columns (header: ${first})`);
-  return lines.slice(1).map((line) => {
-    const row = splitLine(line);
+  const cancelCol = pick(['is_cancellation']);
+  const rows = lines
+    .slice(1)
+    .map(splitLine)
+    .filter((row) => row[idCol] !== '' && !(cancelCol >= 0 && ['1', 'true'].includes(row[cancelCol] ?? '')));
+  return rows.map((row) => {
     return {
       customerId: row[idCol] as string,
       time: parseDate(row[dateCol] as string),
