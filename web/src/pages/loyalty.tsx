@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { PointsStats, TierStats } from '../api/loyalty-types.ts';
-import { EChart } from '../components/echart.tsx';
+import { ChartCard } from '../components/chart-card.tsx';
 import { Kpi } from '../components/kpi.tsx';
 import { Empty, ErrorState, Loading } from '../components/states.tsx';
 import type { MessageKey } from '../i18n/en.ts';
@@ -116,15 +116,12 @@ function PointsSection({ stats, days }: { stats: PointsStats; days: number }) {
         </div>
       </section>
       {quiet && <Empty>{t('loyalty.quiet')}</Empty>}
-      <section className="card chart-card" aria-labelledby="chart-points-flow-title">
-        <h2 id="chart-points-flow-title">{t('loyalty.chart.flow')}</h2>
-        <EChart
-          testId="chart-points-flow"
-          option={flow}
-          points={stats.daily.length}
-          label={t('overview.chartSummary', { title: t('loyalty.chart.flow'), count: stats.daily.length })}
-        />
-      </section>
+      <ChartCard
+        testId="chart-points-flow"
+        title="loyalty.chart.flow"
+        option={flow}
+        points={stats.daily.length}
+      />
     </>
   );
 }
@@ -141,8 +138,6 @@ function TiersSection() {
     [stats, t, locale, language],
   );
   const monthly = useMemo(() => (stats ? tierMonthlyOption(stats, { t, locale }) : null), [stats, t, locale]);
-  const summary = (title: MessageKey, count: number) =>
-    t('overview.chartSummary', { title: t(title), count });
   return (
     <section aria-labelledby="tiers-heading" data-testid="loyalty-tiers">
       <h2 id="tiers-heading" className="section-title">
@@ -152,28 +147,22 @@ function TiersSection() {
       {state.status === 'loading' && <Loading scope="section" />}
       {stats && distribution && monthly && (
         <div className="chart-grid">
-          <section className="card chart-card" aria-labelledby="chart-tier-distribution-title">
-            <h2 id="chart-tier-distribution-title">{t('loyalty.chart.distribution')}</h2>
-            {stats.distribution.length === 0 && <p className="muted">{t('loyalty.noTiers')}</p>}
-            <EChart
-              testId="chart-tier-distribution"
-              option={distribution}
-              points={stats.distribution.length}
-              label={summary('loyalty.chart.distribution', stats.distribution.length)}
-              height={280}
-            />
-          </section>
-          <section className="card chart-card" aria-labelledby="chart-tier-monthly-title">
-            <h2 id="chart-tier-monthly-title">{t('loyalty.chart.monthly')}</h2>
-            {stats.monthly.length === 0 && <p className="muted">{t('loyalty.noTierChanges')}</p>}
-            <EChart
-              testId="chart-tier-monthly"
-              option={monthly}
-              points={stats.monthly.length}
-              label={summary('loyalty.chart.monthly', stats.monthly.length)}
-              height={280}
-            />
-          </section>
+          <ChartCard
+            testId="chart-tier-distribution"
+            title="loyalty.chart.distribution"
+            option={distribution}
+            points={stats.distribution.length}
+            emptyText="loyalty.noTiers"
+            height={280}
+          />
+          <ChartCard
+            testId="chart-tier-monthly"
+            title="loyalty.chart.monthly"
+            option={monthly}
+            points={stats.monthly.length}
+            emptyText="loyalty.noTierChanges"
+            height={280}
+          />
         </div>
       )}
     </section>

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { Money, Overview } from '../api/types.ts';
-import { EChart } from '../components/echart.tsx';
+import { ChartCard } from '../components/chart-card.tsx';
 import { Kpi } from '../components/kpi.tsx';
 import { Empty, ErrorState, Loading } from '../components/states.tsx';
 import type { MessageKey } from '../i18n/en.ts';
@@ -49,8 +49,6 @@ function OverviewBody({ overview }: { overview: Overview }) {
   const categories = useMemo(() => categoriesOption(overview, { t, locale }), [overview, t, locale]);
   const m = overview.members;
   const aov = totals.orders > 0 ? Math.round(totals.gmv.amount / totals.orders) : 0;
-  const summary = (title: MessageKey, count: number) =>
-    t('overview.chartSummary', { title: t(title), count });
   const quiet = totals.orders === 0 && overview.daily.every((d) => d.events === 0);
   return (
     <>
@@ -91,36 +89,28 @@ function OverviewBody({ overview }: { overview: Overview }) {
       </section>
       {quiet && <Empty>{t('overview.empty')}</Empty>}
       <div className="chart-grid">
-        <section className="card chart-card wide" aria-labelledby="chart-orders-title">
-          <h2 id="chart-orders-title">{t('overview.chart.orders')}</h2>
-          <EChart
-            testId="chart-orders"
-            option={orders}
-            points={overview.daily.length}
-            label={summary('overview.chart.orders', overview.daily.length)}
-          />
-        </section>
-        <section className="card chart-card" aria-labelledby="chart-events-title">
-          <h2 id="chart-events-title">{t('overview.chart.events')}</h2>
-          <EChart
-            testId="chart-events"
-            option={events}
-            points={overview.eventsByType.length}
-            label={summary('overview.chart.events', overview.eventsByType.length)}
-            height={320}
-          />
-        </section>
-        <section className="card chart-card" aria-labelledby="chart-categories-title">
-          <h2 id="chart-categories-title">{t('overview.chart.categories')}</h2>
-          {overview.topCategories.length === 0 && <p className="muted">{t('overview.noCategories')}</p>}
-          <EChart
-            testId="chart-categories"
-            option={categories}
-            points={overview.topCategories.length}
-            label={summary('overview.chart.categories', overview.topCategories.length)}
-            height={320}
-          />
-        </section>
+        <ChartCard
+          testId="chart-orders"
+          title="overview.chart.orders"
+          option={orders}
+          points={overview.daily.length}
+          wide
+        />
+        <ChartCard
+          testId="chart-events"
+          title="overview.chart.events"
+          option={events}
+          points={overview.eventsByType.length}
+          height={320}
+        />
+        <ChartCard
+          testId="chart-categories"
+          title="overview.chart.categories"
+          option={categories}
+          points={overview.topCategories.length}
+          emptyText="overview.noCategories"
+          height={320}
+        />
       </div>
     </>
   );
