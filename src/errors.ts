@@ -155,6 +155,34 @@ export const Errors = {
     'The tier ladder was changed by someone else; reload it and apply your change again',
   ),
   TIER_OVERRIDE_NOT_FOUND: defineError('TIER_OVERRIDE_NOT_FOUND', 404, 'The member has no tier override'),
+  // Member intelligence
+  MODEL_NOT_FOUND: defineError('MODEL_NOT_FOUND', 404, 'No such model'),
+  MODEL_KIND_UNKNOWN: defineError('MODEL_KIND_UNKNOWN', 400, 'No such model kind'),
+  VALUE_NOT_ENOUGH_DATA: defineError(
+    'VALUE_NOT_ENOUGH_DATA',
+    422,
+    'Too few members with purchases to fit the value models',
+  ),
+  SEGMENT_NOT_FOUND: defineError('SEGMENT_NOT_FOUND', 404, 'No such segment'),
+  SEGMENT_DEFINITION_INVALID: defineError(
+    'SEGMENT_DEFINITION_INVALID',
+    400,
+    'The segment definition is not valid; details list each problem',
+  ),
+  SEGMENT_CYCLE: defineError('SEGMENT_CYCLE', 422, 'The segment refers to itself through other segments'),
+  SEGMENT_VERSION_CONFLICT: defineError(
+    'SEGMENT_VERSION_CONFLICT',
+    409,
+    'The segment was changed by someone else; reload it and apply your change again',
+  ),
+  SEGMENT_IN_USE: defineError('SEGMENT_IN_USE', 409, 'Other segments refer to this segment'),
+  CLUSTER_RUN_NOT_FOUND: defineError('CLUSTER_RUN_NOT_FOUND', 404, 'No such cluster run'),
+  CLUSTER_NOT_FOUND: defineError('CLUSTER_NOT_FOUND', 404, 'The run has no such cluster'),
+  CLUSTER_NOT_ENOUGH_MEMBERS: defineError(
+    'CLUSTER_NOT_ENOUGH_MEMBERS',
+    422,
+    'Too few members with a profile to form clusters',
+  ),
   // Jobs
   JOB_NOT_FOUND: defineError('JOB_NOT_FOUND', 404, 'No such job'),
   JOB_TYPE_UNKNOWN: defineError('JOB_TYPE_UNKNOWN', 400, 'No such job type'),

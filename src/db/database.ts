@@ -4,6 +4,7 @@ import type { DemoAbuseLabelsTable } from '../demo/demo.table.ts';
 import type { ApiKeysTable } from '../modules/apikeys/apikeys.table.ts';
 import type { AuditHeadTable, AuditLogTable } from '../modules/audit/audit.table.ts';
 import type { RefreshTokensTable } from '../modules/auth/auth.table.ts';
+import type { ClusterRunsTable, MemberClustersTable } from '../modules/clusters/clusters.table.ts';
 import type { DataKeysTable } from '../modules/crypto-keys/crypto-keys.table.ts';
 import type { EventsTable, ImportRunsTable } from '../modules/events/events.table.ts';
 import type { ItemsTable } from '../modules/items/items.table.ts';
@@ -14,6 +15,7 @@ import type {
   LoyaltyRuleVersionsTable,
 } from '../modules/loyalty/loyalty.table.ts';
 import type { MemberCredentialsTable, MembersTable } from '../modules/members/members.table.ts';
+import type { ModelsTable } from '../modules/models/models.table.ts';
 import type { OperatorsTable } from '../modules/operators/operators.table.ts';
 import type {
   PointsAccountsTable,
@@ -21,6 +23,8 @@ import type {
   PointsLotsTable,
   PointsOrdersTable,
 } from '../modules/points/points.table.ts';
+import type { MemberActiveDaysTable, MemberProfilesTable } from '../modules/profiles/profiles.table.ts';
+import type { SegmentSizesTable, SegmentsTable } from '../modules/segments/segments.table.ts';
 import type {
   DailyCategorySalesTable,
   DailyEventCountsTable,
@@ -29,6 +33,7 @@ import type {
   MemberActivityTable,
 } from '../modules/stats/stats.table.ts';
 import type { LoyaltyTiersTable, MemberTiersTable, TierHistoryTable } from '../modules/tiers/tiers.table.ts';
+import type { MemberScoresTable } from '../modules/value/value.table.ts';
 
 /** Every table, as Kysely sees it (camelCase here, snake_case in SQL through CamelCasePlugin). */
 export interface DB {
@@ -58,6 +63,14 @@ export interface DB {
   loyaltyRuleVersions: LoyaltyRuleVersionsTable;
   loyaltyTiers: LoyaltyTiersTable;
   memberTiers: MemberTiersTable;
+  memberProfiles: MemberProfilesTable;
+  memberActiveDays: MemberActiveDaysTable;
+  models: ModelsTable;
+  memberScores: MemberScoresTable;
+  segments: SegmentsTable;
+  segmentSizes: SegmentSizesTable;
+  clusterRuns: ClusterRunsTable;
+  memberClusters: MemberClustersTable;
   tierHistory: TierHistoryTable;
   jobs: JobsTable;
 }
