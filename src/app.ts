@@ -10,16 +10,22 @@ import { DEFAULT_WEB_DIST, hasWebBuild, registerWebApp } from './http/static.ts'
 import { apiKeyRoutes } from './modules/apikeys/index.ts';
 import { auditRoutes } from './modules/audit/index.ts';
 import { authRoutes } from './modules/auth/index.ts';
+import { clusterRoutes } from './modules/clusters/index.ts';
 import { eventRoutes } from './modules/events/index.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { insightsRoutes } from './modules/insights/index.ts';
 import { itemRoutes } from './modules/items/index.ts';
 import { jobRoutes } from './modules/jobs/index.ts';
 import { loyaltyRoutes } from './modules/loyalty/index.ts';
 import { memberRoutes } from './modules/members/index.ts';
+import { modelRoutes } from './modules/models/index.ts';
 import { operatorRoutes } from './modules/operators/index.ts';
 import { pointsRoutes } from './modules/points/index.ts';
+import { profileRoutes } from './modules/profiles/index.ts';
+import { segmentRoutes } from './modules/segments/index.ts';
 import { statsRoutes } from './modules/stats/index.ts';
 import { tierRoutes } from './modules/tiers/index.ts';
+import { valueRoutes } from './modules/value/index.ts';
 
 export interface BuildAppOptions {
   /** Serve the OpenAPI UI at /docs (off in most tests: it is slow to register). */
@@ -78,6 +84,12 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await v1.register(loyaltyRoutes(ctx));
       await v1.register(tierRoutes(ctx));
       await v1.register(jobRoutes(ctx));
+      await v1.register(profileRoutes(ctx));
+      await v1.register(valueRoutes(ctx));
+      await v1.register(modelRoutes(ctx));
+      await v1.register(segmentRoutes(ctx));
+      await v1.register(clusterRoutes(ctx));
+      await v1.register(insightsRoutes(ctx));
     },
     { prefix: '/v1' },
   );

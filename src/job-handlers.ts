@@ -1,7 +1,13 @@
+import { clusterJobs } from './modules/clusters/index.ts';
+import { insightsJobs } from './modules/insights/index.ts';
 import { registerJobHandler } from './modules/jobs/index.ts';
 import { loyaltyBackfillJob } from './modules/loyalty/index.ts';
+import { modelJobs } from './modules/models/index.ts';
 import { pointsExpireJob, pointsReleaseJob } from './modules/points/index.ts';
+import { profileJobs } from './modules/profiles/index.ts';
+import { segmentJobs } from './modules/segments/index.ts';
 import { tiersRecalculateJob } from './modules/tiers/index.ts';
+import { valueJobs } from './modules/value/index.ts';
 
 // Every kind of background job, registered once when a context is created. New job types are
 // added here, beside the module that owns them.
@@ -15,4 +21,14 @@ export function registerJobHandlers(): void {
   registerJobHandler(pointsExpireJob);
   registerJobHandler(tiersRecalculateJob);
   registerJobHandler(loyaltyBackfillJob);
+  for (const handler of [
+    ...profileJobs,
+    ...valueJobs,
+    ...modelJobs,
+    ...segmentJobs,
+    ...clusterJobs,
+    ...insightsJobs,
+  ]) {
+    registerJobHandler(handler);
+  }
 }

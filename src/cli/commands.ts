@@ -4,6 +4,7 @@ import { registerAuditCommand } from './audit.command.ts';
 import { registerDemoCommand } from './demo.command.ts';
 import { registerEvalCommand } from './eval.command.ts';
 import { registerImportCommand } from './import.command.ts';
+import { registerInsightsCommand } from './insights.command.ts';
 import { registerJobsCommand } from './jobs.command.ts';
 import { registerKeysCommand } from './keys.command.ts';
 import { registerLoyaltyCommand } from './loyalty.command.ts';
@@ -32,4 +33,5 @@ export function registerCommands(program: Command): void {
   registerWorkerCommand(program);
   registerJobsCommand(program);
   registerEvalCommand(program);
+  registerInsightsCommand(program);
 }

@@ -16,6 +16,11 @@ export const SCOPES = [
   'loyalty:write',
   'jobs:read',
   'jobs:manage',
+  'profiles:read',
+  'segments:read',
+  'segments:write',
+  'models:read',
+  'models:manage',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];
@@ -40,6 +45,11 @@ export const ROLE_SCOPES: Readonly<Record<OperatorRole, readonly Scope[]>> = {
     'loyalty:write',
     'jobs:read',
     'jobs:manage',
+    'profiles:read',
+    'segments:read',
+    'segments:write',
+    'models:read',
+    'models:manage',
   ],
   analyst: [
     'members:read',
@@ -49,6 +59,10 @@ export const ROLE_SCOPES: Readonly<Record<OperatorRole, readonly Scope[]>> = {
     'points:read',
     'loyalty:read',
     'jobs:read',
+    'profiles:read',
+    'segments:read',
+    'segments:write',
+    'models:read',
   ],
   auditor: ['audit:read'],
 };

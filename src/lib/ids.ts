@@ -16,7 +16,10 @@ export type IdPrefix =
   | 'led'
   | 'lot'
   | 'rule'
-  | 'tier';
+  | 'tier'
+  | 'mdl'
+  | 'seg'
+  | 'clu';
 
 /** A new id such as `op_01J…`: a type prefix and a ULID, so ids sort by creation time. */
 export function newId(prefix: IdPrefix): string {
