@@ -91,5 +91,47 @@ export function bgnbdConditionalExpectedPurchases(
   const numerator = first * (1 - hyp);
   const denominator =
     x > 0 ? 1 + (a / (b + x - 1)) * Math.exp((r + x) * (Math.log(alpha + T) - Math.log(alpha + tx))) : 1;
-  return numerator / denominator;
+  const closed = numerator / denominator;
+  // The hypergeometric series fails to converge as t / (α + T + t) → 1 (a tiny α, or a fit at
+  // its bounds on a small shop); the integral form gives the same number there.
+  return Number.isFinite(closed) && closed >= 0 ? closed : bgnbdConditionalExpectedByIntegral(p, t, x, tx, T);
+}
+
+const INTEGRAL_POINTS = 4001;
+
+/**
+ * E[Y(t) | x, t_x, T] as P(alive) × E[(1 − e^{−λpt}) / p | alive]: alive, λ ~ Gamma(r + x, α + T)
+ * and p ~ Beta(a, b + x), and a Poisson buyer who drops out with probability p after each
+ * purchase makes (1 − e^{−λpt}) / p purchases in t on average. The λ expectation is closed
+ * form; the p expectation is a trapezoid sum over logit(p), where the Beta density is smooth
+ * with exponential tails (so the sum converges fast) and its normalising constant cancels.
+ */
+export function bgnbdConditionalExpectedByIntegral(
+  p: BgNbdParams,
+  t: number,
+  x: number,
+  tx: number,
+  T: number,
+): number {
+  const { r, alpha, a, b } = p;
+  const b1 = b + x;
+  const mode = Math.log(a / b1);
+  const spread = Math.sqrt(1 / (a * a) + 1 / a + 1 / (b1 * b1) + 1 / b1);
+  const left = Math.max(12 * spread, 40 / a);
+  const right = Math.max(12 * spread, 40 / b1);
+  const step = (left + right) / (INTEGRAL_POINTS - 1);
+  const logDensity = (y: number) => -a * Math.log1p(Math.exp(-y)) - b1 * Math.log1p(Math.exp(y));
+  const peak = logDensity(mode);
+  let mass = 0;
+  let sum = 0;
+  for (let i = 0; i < INTEGRAL_POINTS; i++) {
+    const y = mode - left + i * step;
+    const weight = Math.exp(logDensity(y) - peak) * (i === 0 || i === INTEGRAL_POINTS - 1 ? 0.5 : 1);
+    const q = 1 / (1 + Math.exp(-y));
+    // (1 − (1 + qt/(α+T))^−(r+x)) / q, written with expm1/log1p so it stays exact as q → 0.
+    const g = -Math.expm1(-(r + x) * Math.log1p((q * t) / (alpha + T))) / q;
+    mass += weight;
+    sum += weight * g;
+  }
+  return bgnbdProbabilityAlive(p, x, tx, T) * (sum / mass);
 }

@@ -8,7 +8,7 @@ export {
 } from './tiers.evaluate.ts';
 export { RECALCULATE_CHUNK, TIERS_RECALCULATE, tiersRecalculateJob } from './tiers.job.ts';
 export { ensureDefaultTiers, getLadder, loadLadder, replaceLadder } from './tiers.ladder.ts';
-export { getMemberTier, listTierHistory } from './tiers.member.ts';
+export { earnedTierIds, getMemberTier, listTierHistory } from './tiers.member.ts';
 export { endTierOverride, setTierOverride } from './tiers.override.ts';
 export { tierRoutes } from './tiers.routes.ts';
 export { getTierStats } from './tiers.stats.ts';

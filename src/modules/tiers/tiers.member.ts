@@ -125,3 +125,12 @@ export async function listTierHistory(
   const page = toPage(rows, query.limit, (r) => [Number(r.at), r.id]);
   return { data: page.data.map(toHistoryDto), nextCursor: page.nextCursor };
 }
+
+/**
+ * Each member's earned tier (overrides left aside: a forecast of tier moves is about what the
+ * metric earns), for a batch of members; members without a tier row are absent.
+ */
+export async function earnedTierIds(db: Database, memberIds: readonly string[]): Promise<Map<string, string>> {
+  const rows = await repo.findMemberTierRows(db, memberIds);
+  return new Map([...rows].map(([id, row]) => [id, row.tierId]));
+}
