@@ -1,13 +1,14 @@
 import type { AppContext } from './context.ts';
-import { generateDemoShop, isDatabaseEmpty, runDemoLoyalty } from './demo/index.ts';
+import { generateDemoShop, isDatabaseEmpty, runDemoInsights, runDemoLoyalty } from './demo/index.ts';
 import { ensureDefaultProgramme } from './modules/loyalty/index.ts';
 import { ensureBootstrapApiKey, ensureFirstAdmin } from './modules/operators/bootstrap.ts';
 import { rebuildDailyStats } from './modules/stats/index.ts';
 import { ensureDefaultTiers } from './modules/tiers/index.ts';
 
 /**
- * What a fresh installation needs before it serves: the first admin, a full-scope API key and,
- * the default loyalty programme and, unless MEMBRAIN_DEMO=0, a demo shop with its loyalty history. Generated secrets are printed once through `print`
+ * What a fresh installation needs before it serves: the first admin, a full-scope API key, the
+ * default loyalty programme and, unless MEMBRAIN_DEMO=0, a demo shop with its loyalty history and
+ * member insights. Generated secrets are printed once through `print`
  * (stdout, never the log) and are not stored anywhere in clear.
  */
 export async function prepareFirstStart(ctx: AppContext, print: (line: string) => void): Promise<void> {
@@ -30,6 +31,8 @@ export async function prepareFirstStart(ctx: AppContext, print: (line: string) =
     // The generator writes rows directly, past the services that keep the daily aggregates.
     await rebuildDailyStats(ctx);
     await runDemoLoyalty(ctx, { from: result.from, to: result.to });
+    // Profiles, value scores, segment sizes and clusters, so the insight pages are not empty.
+    await runDemoInsights(ctx);
     print(
       `Demo shop ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.members} members, ${result.items} items, ${result.events} events`,
     );

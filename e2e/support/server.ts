@@ -9,7 +9,7 @@ import { buildApp } from '../../src/app.ts';
 import { ensureWebBuild } from '../../src/cli/web-build.ts';
 import { loadConfig } from '../../src/config.ts';
 import { type AppContext, createContext } from '../../src/context.ts';
-import { generateDemoShop, runDemoLoyalty } from '../../src/demo/index.ts';
+import { generateDemoShop, runDemoInsights, runDemoLoyalty } from '../../src/demo/index.ts';
 import type { OperatorRole } from '../../src/http/scopes.ts';
 import { getMember } from '../../src/modules/members/index.ts';
 import { createOperator } from '../../src/modules/operators/index.ts';
@@ -75,6 +75,7 @@ export async function startServer(): Promise<E2eServer> {
     await rebuildDailyStats(ctx);
     // As on a first start: the default programme with the shop's loyalty history.
     await runDemoLoyalty(ctx, { from: shop.from, to: shop.to });
+    await runDemoInsights(ctx);
     await createOperators(ctx);
     await ensureWebBuild();
     const app = await buildApp(ctx, { docs: false });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerApiKeyCommand } from './apikey.command.ts';
 import { registerAuditCommand } from './audit.command.ts';
+import { registerClustersCommand } from './clusters.command.ts';
 import { registerDemoCommand } from './demo.command.ts';
 import { registerEvalCommand } from './eval.command.ts';
 import { registerImportCommand } from './import.command.ts';
@@ -11,9 +12,12 @@ import { registerLoyaltyCommand } from './loyalty.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
 import { registerOperatorCommand } from './operator.command.ts';
 import { registerPointsCommand } from './points.command.ts';
+import { registerProfilesCommand } from './profiles.command.ts';
+import { registerSegmentsCommand } from './segments.command.ts';
 import { registerServeCommand } from './serve.command.ts';
 import { registerStatsCommand } from './stats.command.ts';
 import { registerTiersCommand } from './tiers.command.ts';
+import { registerValueCommand } from './value.command.ts';
 import { registerWorkerCommand } from './worker.command.ts';
 
 /** Every `membrain` sub-command; each lives in its own file. */
@@ -30,8 +34,12 @@ export function registerCommands(program: Command): void {
   registerPointsCommand(program);
   registerLoyaltyCommand(program);
   registerTiersCommand(program);
+  registerValueCommand(program);
+  registerProfilesCommand(program);
   registerWorkerCommand(program);
   registerJobsCommand(program);
   registerEvalCommand(program);
+  registerSegmentsCommand(program);
+  registerClustersCommand(program);
   registerInsightsCommand(program);
 }

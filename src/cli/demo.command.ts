@@ -5,6 +5,7 @@ import {
   type DemoShopResult,
   generateDemoShop,
   isDatabaseEmpty,
+  runDemoInsights,
   runDemoLoyalty,
 } from '../demo/index.ts';
 import { rebuildDailyStats } from '../modules/stats/index.ts';
@@ -96,6 +97,13 @@ export function registerDemoCommand(program: Command): void {
         await rebuildDailyStats(ctx);
         console.log('Replaying the shop’s history through the loyalty programme (points, expiry, tiers)…');
         await runDemoLoyalty(ctx, { from: result.from, to: result.to });
+        console.log('Building member profiles, value scores, segment sizes and clusters…');
+        const insights = await runDemoInsights(ctx);
+        for (const phase of insights.finished) {
+          console.log(
+            `  ${phase.type}: ${(phase.ms / 1000).toFixed(1)} s${phase.skipped ? ` (skipped: ${phase.skipped})` : ''}`,
+          );
+        }
         const seconds = (Date.now() - started) / 1000;
         console.log(
           `Demo shop ready in ${seconds.toFixed(1)} s: ${result.members.toLocaleString('en')} members, ` +

@@ -1,6 +1,7 @@
 // The demo shop generator's public surface (the CLI, the server's first start and benchmarks use it).
 export { ABUSE_RATES, type AbusePattern } from './abuse.ts';
 export type { DemoAbuseLabelsTable } from './demo.table.ts';
+export { runDemoInsights } from './demo-insights.ts';
 export { type DemoLoyaltyResult, runDemoLoyalty } from './demo-loyalty.ts';
 export {
   type DemoProgress,

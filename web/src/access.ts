@@ -15,17 +15,36 @@ export type Section =
   | 'tiers'
   | 'settings'
   | 'jobs'
+  | 'value'
+  | 'segments'
+  | 'clusters'
   | 'audit'
   | 'admin';
+
+/** The Insights pages: the value overview and clusters read profiles, the segments need segments:read. */
+const INSIGHTS: readonly Section[] = ['value', 'segments', 'clusters'];
 
 /**
  * Which sections each role sees, in navigation order (the API enforces the same through scopes).
  * The rules, tiers and settings pages need loyalty:read to open; loyalty:write makes them editable.
+ * The Insights pages need profiles:read (segments: segments:read); segments:write makes the segment
+ * builder editable, models:manage shows the retrain and clustering buttons.
  */
 const SECTIONS: Record<OperatorRole, readonly Section[]> = {
-  admin: ['overview', 'members', 'loyalty', 'rules', 'tiers', 'settings', 'jobs', 'audit', 'admin'],
-  operator: ['overview', 'members', 'loyalty', 'rules', 'tiers', 'settings', 'jobs'],
-  analyst: ['overview', 'members', 'loyalty', 'rules', 'tiers', 'settings'],
+  admin: [
+    'overview',
+    'members',
+    'loyalty',
+    'rules',
+    'tiers',
+    'settings',
+    'jobs',
+    ...INSIGHTS,
+    'audit',
+    'admin',
+  ],
+  operator: ['overview', 'members', 'loyalty', 'rules', 'tiers', 'settings', 'jobs', ...INSIGHTS],
+  analyst: ['overview', 'members', 'loyalty', 'rules', 'tiers', 'settings', ...INSIGHTS],
   auditor: ['audit'],
 };
 
@@ -38,6 +57,9 @@ const PATHS: Record<Section, string> = {
   tiers: '/loyalty/tiers',
   settings: '/loyalty/settings',
   jobs: '/loyalty/jobs',
+  value: '/insights/value',
+  segments: '/insights/segments',
+  clusters: '/insights/clusters',
   audit: '/audit',
   admin: '/admin',
 };

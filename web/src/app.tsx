@@ -22,6 +22,11 @@ const RulesPage = lazy(() => import('./pages/rules.tsx'));
 const RuleEditorPage = lazy(() => import('./pages/rule-editor.tsx'));
 const TiersPage = lazy(() => import('./pages/tiers.tsx'));
 const SettingsPage = lazy(() => import('./pages/programme-settings.tsx'));
+// The Insights pages (value, segments, clusters) bring ECharts and their own texts and styles.
+const ValueOverviewPage = lazy(() => import('./pages/value-overview.tsx'));
+const SegmentsPage = lazy(() => import('./pages/segments.tsx'));
+const SegmentEditorPage = lazy(() => import('./pages/segment-editor.tsx'));
+const ClustersPage = lazy(() => import('./pages/clusters.tsx'));
 
 interface Route {
   section: Section | null;
@@ -52,6 +57,20 @@ function loyaltyRoute(parts: string[]): Route | null {
   return null;
 }
 
+/** `/insights/…`: the value overview, segments (list, `new`, one segment), clusters. */
+function insightsRoute(parts: string[]): Route | null {
+  const [page, id] = parts;
+  if (page === 'segments' && parts.length === 2 && id !== undefined) {
+    const segmentId = id === 'new' ? null : decodeSegment(id);
+    return { section: 'segments', render: () => <SegmentEditorPage key={id} id={segmentId} /> };
+  }
+  if (parts.length !== 1) return null;
+  if (page === 'value') return { section: 'value', render: () => <ValueOverviewPage /> };
+  if (page === 'segments') return { section: 'segments', render: () => <SegmentsPage /> };
+  if (page === 'clusters') return { section: 'clusters', render: () => <ClustersPage /> };
+  return null;
+}
+
 /** The page for a path; null when no page has this path. */
 function routeFor(path: string): Route | null {
   const parts = path.split('/').filter(Boolean);
@@ -64,6 +83,7 @@ function routeFor(path: string): Route | null {
     return { section: 'members', render: () => <MemberPage key={id} id={id} /> };
   }
   if (first === 'loyalty') return loyaltyRoute(parts.slice(1));
+  if (first === 'insights') return insightsRoute(parts.slice(1));
   if (parts.length === 1 && first === 'audit') return { section: 'audit', render: () => <AuditPage /> };
   if (parts.length === 1 && first === 'admin') return { section: 'admin', render: () => <AdminPage /> };
   return null;

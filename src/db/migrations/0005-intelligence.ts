@@ -99,13 +99,16 @@ async function createScores(db: Kysely<any>): Promise<void> {
     .addColumn('predicted_tier', 'text')
     // -1 likely to move down a tier, 0 stay, 1 move up.
     .addColumn('tier_move', 'integer', (c) => c.notNull().defaultTo(0))
+    // P of the predicted move (of the more likely one when tier_move is 0); null without tiers.
+    .addColumn('tier_move_probability', 'double precision')
     .execute();
   await db.schema.createIndex('member_scores_churn_ix').on('member_scores').column('churn_risk').execute();
   await db.schema.createIndex('member_scores_clv_ix').on('member_scores').column('clv').execute();
   await db.schema
     .createIndex('member_scores_move_ix')
     .on('member_scores')
-    .columns(['tier_move', 'member_id'])
+    // The movers list: one direction, most probable first, then by id (its keyset).
+    .columns(['tier_move', 'tier_move_probability desc', 'member_id'])
     .where(sql.ref('tier_move'), '<>', 0)
     .execute();
 }

@@ -6,3 +6,4 @@ export {
   type SplitStats,
 } from './evaluate.ts';
 export { buildChurnFrame, type ChurnFrame, type ChurnSplit, FEATURE_NAMES } from './features.ts';
+export { churnFeatureRow, type PurchaseDays, summaryOf } from './member-features.ts';

@@ -1,5 +1,6 @@
 export {
   type BgNbdParams,
+  bgnbdConditionalExpectedByIntegral,
   bgnbdConditionalExpectedPurchases,
   bgnbdCustomerLogLikelihood,
   bgnbdExpectedPurchases,
@@ -7,6 +8,8 @@ export {
   bgnbdProbabilityAlive,
   fitBgNbd,
 } from './bgnbd.ts';
+export { bgnbdProbabilityAtLeast, bgnbdPurchaseTail, negativeBinomialAtLeast } from './bgnbd-count.ts';
+export { BGNBD_UPPER_BOUND, fitBgNbdBounded, type GroupedFitOptions } from './bgnbd-grouped.ts';
 export { type ClvOptions, customerLifetimeValue } from './clv.ts';
 export {
   fitGammaGamma,
@@ -16,6 +19,7 @@ export {
   gammaGammaLogLikelihood,
   gammaGammaPopulationMeanSpend,
 } from './gamma-gamma.ts';
+export { fitGammaGammaFast } from './gamma-gamma-fast.ts';
 export {
   fitParetoNbd,
   type ParetoNbdParams,

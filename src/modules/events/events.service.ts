@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import { appError, Errors } from '../../errors.ts';
 import { awardPointsForEvents } from '../loyalty/index.ts';
+import { updateProfilesForEvents } from '../profiles/index.ts';
 import { recordEventStats } from '../stats/index.ts';
 import { applyInstantUpgrades } from '../tiers/index.ts';
 import {
@@ -94,6 +95,8 @@ async function insertAndReconcile(
   // Daily aggregates count only what was really stored, in this same transaction.
   const stored = inserted.size === rows.length ? rows : rows.filter((r) => inserted.has(r.id));
   await recordEventStats(db, ctx.dialect, stored);
+  // Member profiles too: a stored event is always in its member's profile.
+  await updateProfilesForEvents(ctx, db, stored);
   // Points and tier upgrades in the same transaction: an event is stored iff its points are.
   const changed = await awardPointsForEvents(ctx, db, stored, { imported });
   if (changed.length > 0) await applyInstantUpgrades(ctx, db, changed);

@@ -21,6 +21,8 @@ interface PhaseOutcome {
   type: RefreshPhase;
   result: unknown;
   done: number;
+  /** Wall-clock time the phase's steps took, summed (a resumed phase counts only its steps). */
+  ms: number;
   /** Why the phase did not run to the end, when the shop's data cannot support it yet. */
   skipped?: string;
 }
@@ -55,7 +57,14 @@ async function stepPhase(
 export interface RefreshResult {
   finished: PhaseOutcome[];
   /** The phase under way: its own cursor, progress and result, so a resumed job continues it. */
-  current: { phase: number; cursor: string | null; started: boolean; done: number; result: unknown } | null;
+  current: {
+    phase: number;
+    cursor: string | null;
+    started: boolean;
+    done: number;
+    ms: number;
+    result: unknown;
+  } | null;
 }
 
 const EMPTY: RefreshResult = { finished: [], current: null };
@@ -97,10 +106,13 @@ export function createRefreshJob(type: string, phases: readonly string[]): JobHa
         cursor: null,
         started: false,
         done: 0,
+        ms: 0,
         result: null,
       };
       const type = active[current.phase] as RefreshPhase;
+      const began = performance.now();
       const next = await stepPhase(ctx, type, current);
+      const ms = current.ms + Math.round(performance.now() - began);
       const base = doneBefore(state.result);
       if (next.cursor !== null) {
         return {
@@ -108,11 +120,18 @@ export function createRefreshJob(type: string, phases: readonly string[]): JobHa
           done: base + next.done,
           result: {
             ...state.result,
-            current: { ...current, cursor: next.cursor, started: true, done: next.done, result: next.result },
+            current: {
+              ...current,
+              cursor: next.cursor,
+              started: true,
+              done: next.done,
+              ms,
+              result: next.result,
+            },
           },
         };
       }
-      const outcome: PhaseOutcome = { type, result: next.result, done: next.done };
+      const outcome: PhaseOutcome = { type, result: next.result, done: next.done, ms };
       if (next.skipped) outcome.skipped = next.skipped;
       const finished = [...state.result.finished, outcome];
       const more = current.phase + 1 < active.length;
@@ -122,7 +141,7 @@ export function createRefreshJob(type: string, phases: readonly string[]): JobHa
         result: {
           finished,
           current: more
-            ? { phase: current.phase + 1, cursor: null, started: false, done: 0, result: null }
+            ? { phase: current.phase + 1, cursor: null, started: false, done: 0, ms: 0, result: null }
             : null,
         },
       };

@@ -77,6 +77,12 @@ export async function listMembers(
   view: PiiView,
 ): Promise<{ data: MemberDto[]; nextCursor: string | null }> {
   const key = ctx.crypto.blindIndexKey;
+  // Imported when used: the segments module reaches the members module through loyalty, and a
+  // static import here would close that loop at load time.
+  const where =
+    query.segment === undefined
+      ? undefined
+      : await (await import('../segments/index.ts')).segmentMemberFilter(ctx, query.segment);
   const rows = await listMemberRows(
     ctx.db,
     {
@@ -88,6 +94,7 @@ export async function listMembers(
       registeredFrom: query.registeredFrom === undefined ? undefined : Date.parse(query.registeredFrom),
       registeredTo: query.registeredTo === undefined ? undefined : Date.parse(query.registeredTo),
       includeDeleted: query.includeDeleted === 'true' || query.status === 'deleted',
+      where,
       after: decodeCursor<[number, string]>(query.cursor, ['number', 'string']),
     },
     query.limit + 1,

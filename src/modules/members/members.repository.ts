@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, sql, type Updateable } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SqlBool, sql, type Updateable } from 'kysely';
 import type { Database, DB, DialectName } from '../../db/database.ts';
 import type { MembersTable } from './members.table.ts';
 
@@ -93,6 +93,8 @@ export interface MemberRowFilter {
   includeDeleted: boolean;
   /** Members whose tier in force (an active override, else the earned tier) is this one. */
   tier?: { id: string; now: number } | undefined;
+  /** Any further condition on `members`, e.g. membership of a segment (built by the segments module). */
+  where?: Expression<SqlBool> | undefined;
   /** Keyset: rows strictly after this (registeredAt, id). */
   after?: [number, string] | null | undefined;
 }
@@ -112,6 +114,7 @@ export async function listMemberRows(
   if (filter.registeredFrom !== undefined) query = query.where('registeredAt', '>=', filter.registeredFrom);
   if (filter.registeredTo !== undefined) query = query.where('registeredAt', '<', filter.registeredTo);
   if (filter.tier !== undefined) query = await whereTier(db, query, filter.tier);
+  if (filter.where !== undefined) query = query.where(filter.where);
   const after = filter.after;
   if (after) {
     query = query.where((eb) =>

@@ -149,6 +149,7 @@ export function memberRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (request) => {
         const principal = requireScope(request, 'members:read');
         const query = request.query;
+        if (query.segment !== undefined) requireScope(request, 'segments:read');
         if (query.includeDeleted === 'true' || query.status === 'deleted') assertMaySeeDeleted(principal);
         const view = viewFor(principal, query.pii);
         const page = await listMembers(ctx, query, view);

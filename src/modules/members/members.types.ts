@@ -116,6 +116,7 @@ export const memberListQuerySchema = pageQuerySchema.extend({
   status: z.enum(MEMBER_STATUSES).optional(),
   region: z.string().max(64).optional(),
   tier: z.string().max(64).optional().describe('Tier id in force (an active override, else the earned tier)'),
+  segment: z.string().max(64).optional().describe('Saved segment id (seg_…): members in the segment now'),
   registeredFrom: z.iso.datetime({ offset: true }).optional(),
   registeredTo: z.iso.datetime({ offset: true }).optional(),
   includeDeleted: z.enum(['true', 'false']).optional(),

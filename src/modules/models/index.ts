@@ -11,4 +11,10 @@ export {
   saveModel,
 } from './models.service.ts';
 export type { ModelsTable } from './models.table.ts';
-export { MODEL_KINDS, type ModelDto, modelDtoSchema, type NewModel, type StoredModel } from './models.types.ts';
+export {
+  MODEL_KINDS,
+  type ModelDto,
+  modelDtoSchema,
+  type NewModel,
+  type StoredModel,
+} from './models.types.ts';

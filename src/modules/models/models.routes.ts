@@ -29,7 +29,12 @@ export function modelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       '/models/:id',
       {
-        schema: { tags, summary: 'One model: parameters and held-out metrics', params: modelIdParams, response: { 200: modelDtoSchema } },
+        schema: {
+          tags,
+          summary: 'One model: parameters and held-out metrics',
+          params: modelIdParams,
+          response: { 200: modelDtoSchema },
+        },
       },
       async (request) => {
         requireScope(request, 'models:read');

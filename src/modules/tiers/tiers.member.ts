@@ -130,7 +130,10 @@ export async function listTierHistory(
  * Each member's earned tier (overrides left aside: a forecast of tier moves is about what the
  * metric earns), for a batch of members; members without a tier row are absent.
  */
-export async function earnedTierIds(db: Database, memberIds: readonly string[]): Promise<Map<string, string>> {
+export async function earnedTierIds(
+  db: Database,
+  memberIds: readonly string[],
+): Promise<Map<string, string>> {
   const rows = await repo.findMemberTierRows(db, memberIds);
   return new Map([...rows].map(([id, row]) => [id, row.tierId]));
 }

@@ -20,6 +20,8 @@ export interface MemberScoresTable {
   churnReasons: string;
   currentTier: string | null;
   predictedTier: string | null;
-  /** -1 likely down a tier, 0 stays, 1 up. */
+  /** -1 likely down a tier, 0 stays, 1 up (a move is predicted when its probability is ≥ 0.5). */
   tierMove: number;
+  /** P of the predicted move, or of the more likely move when tierMove is 0; null without tiers. */
+  tierMoveProbability: number | null;
 }

@@ -13,6 +13,8 @@ import { MemberEvents, MemberOrders } from './member-activity.tsx';
 
 // Points, tier and ledger load with their own chunk, so signing in does not wait for them.
 const LoyaltyPanels = lazy(() => import('./member-loyalty.tsx'));
+// The value panel (scores, reasons, segments, profile) brings ECharts and its own texts.
+const MemberValuePanel = lazy(() => import('./member-value.tsx'));
 
 function memberPath(id: string): string {
   return `/v1/members/${encodeURIComponent(id)}`;
@@ -109,7 +111,6 @@ function useReveal(id: string) {
 }
 
 const PANELS: { id: string; title: MessageKey; text: MessageKey }[] = [
-  { id: 'panel-value', title: 'member.panel.value', text: 'member.panel.valueText' },
   {
     id: 'panel-recommendations',
     title: 'member.panel.recommendations',
@@ -207,6 +208,12 @@ export function MemberPage({ id }: { id: string }) {
           <Suspense fallback={<Loading scope="section" />}>
             <LoyaltyPanels memberId={id} />
           </Suspense>
+          <section className="card" data-testid="panel-value" aria-labelledby="panel-value-h">
+            <h2 id="panel-value-h">{t('member.panel.value')}</h2>
+            <Suspense fallback={<Loading scope="section" />}>
+              <MemberValuePanel memberId={id} />
+            </Suspense>
+          </section>
           <div className="activity-grid">
             <MemberEvents memberId={id} />
             <MemberOrders memberId={id} />
