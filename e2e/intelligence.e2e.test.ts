@@ -32,6 +32,8 @@ interface MemberValue {
 
 interface Overview {
   scored: number;
+  totalClv: { amount: number };
+  totalExpectedSpend: { amount: number };
   model: { id: string; metrics: { churn: { auc: number | null } | null } } | null;
   movers: { up: number; down: number };
 }
@@ -115,6 +117,12 @@ describe.skipIf(!hasChromium)('member intelligence in a browser', () => {
     const overview = await admin.get<Overview>('/v1/value/overview');
     expect(overview.model?.id).not.toBe(before.model?.id);
     await page.locator(`[data-testid="kpi-scored"][data-value="${overview.scored}"]`).waitFor();
+    await expect(byTestId(page, 'kpi-total-clv').getAttribute('data-value')).resolves.toBe(
+      String(overview.totalClv.amount),
+    );
+    await expect(byTestId(page, 'kpi-expected-spend').getAttribute('data-value')).resolves.toBe(
+      String(overview.totalExpectedSpend.amount),
+    );
     for (const chart of ['chart-clv-distribution', 'chart-palive-distribution', 'chart-churn-by-tier']) {
       await page.locator(`[data-testid="${chart}"][data-rendered="true"]`).waitFor();
     }

@@ -29,6 +29,7 @@ export {
   paretoLogLikelihood,
   paretoProbabilityAlive,
 } from './pareto-nbd.ts';
+export { probabilityOfReachingSpend, type SpendHistory, spendReach } from './spend-reach.ts';
 export {
   buildSummary,
   countPurchaseDays,

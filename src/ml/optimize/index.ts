@@ -5,4 +5,4 @@ export {
   type NelderMeadOptions,
   nelderMead,
 } from './nelder-mead.ts';
-export { hyp2f1, lgamma, logAddExp, logHyp2f1, logSubExp } from './special.ts';
+export { hyp2f1, lgamma, logAddExp, logHyp2f1, logSubExp, regularizedIncompleteBeta } from './special.ts';

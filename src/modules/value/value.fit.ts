@@ -14,9 +14,16 @@ import { type GbdtModel, train } from '../../ml/gbdt/index.ts';
 import { rocAuc } from '../../ml/metrics/index.ts';
 import { moveCalibration } from './value.calibration.ts';
 import type { Collected } from './value.collect.ts';
-import { forecastMove, type LadderStep, likelyPurchases, moveMetrics, moveTo } from './value.forecast.ts';
+import {
+  countReach,
+  forecastMove,
+  type LadderStep,
+  likelyPurchases,
+  moveMetrics,
+  moveTo,
+} from './value.forecast.ts';
 import { hashUnit } from './value.history.ts';
-import { purchaseTail } from './value.score.ts';
+import { purchaseTail, spreadReach } from './value.score.ts';
 
 /** Fewer members with repeat purchases than this and the models are not fitted. */
 export const MIN_REPEAT_PURCHASERS = 20;
@@ -140,7 +147,11 @@ export interface BacktestOptions {
   pointsPerMinorUnit: number;
 }
 
-/** One calibration member's forecasts at the cut: the probabilistic one, the point one, and the spend. */
+/**
+ * One calibration member's forecasts at the cut: the probabilistic one (with the spread of spend
+ * per purchase), the count-only one (each purchase worth exactly the expected spend), the point
+ * one, and the spend.
+ */
 function backtestMember(
   c: Collected['cal'],
   i: number,
@@ -155,22 +166,50 @@ function backtestMember(
   const from = c.from[i] as number;
   const base = { current: c.baseCurrent[i] as number, previous: c.basePrevious[i] as number };
   const per = { current: unit * o.shares.current, previous: unit * o.shares.previous };
-  const tail = purchaseTail(fits.bgnbd, weeks, x, tx, T);
-  const forecast = forecastMove(o.ladder, from, base, per, o.window, tail);
+  const history = { x, tx, T, m: c.m[i] as number };
+  const forecast = forecastMove(
+    o.ladder,
+    from,
+    base,
+    per,
+    o.window,
+    spreadReach(fits, weeks, history, perPurchase),
+  );
+  const tail = countReach(purchaseTail(fits.bgnbd, weeks, x, tx, T));
+  const countOnly = forecastMove(o.ladder, from, base, per, o.window, tail);
   const likely = likelyPurchases(purchases);
   const standing = {
     current: base.current + likely * per.current,
     previous: base.previous + likely * per.previous,
   };
   const point = Math.sign(moveTo(o.ladder, from, standing, o.window) - from);
-  return { forecast, point, spend: purchases * perPurchase };
+  return { forecast, countOnly, point, spend: purchases * perPurchase };
+}
+
+/** Predicted moves and P(up) / P(down) per member, and their metrics against the actual moves. */
+function moveSet(n: number) {
+  return { moves: new Int8Array(n), pUp: new Float64Array(n), pDown: new Float64Array(n) };
+}
+
+function record(set: ReturnType<typeof moveSet>, i: number, f: ReturnType<typeof forecastMove>) {
+  set.moves[i] = f.move;
+  set.pUp[i] = f.pUp;
+  set.pDown[i] = f.pDown;
+}
+
+function scoreSet(set: ReturnType<typeof moveSet>, actual: ArrayLike<number>) {
+  return {
+    ...moveMetrics(set.moves, actual),
+    calibration: moveCalibration(set.moves, set.pUp, set.pDown, actual),
+  };
 }
 
 /**
  * The tier forecast made at the calibration end against the tier the actual metric gave at
- * dataThrough — the probabilistic rule scoring uses (with its calibration), and the former point
- * forecast (median purchase count) for comparison — and the spend forecast against the spend
- * actually paid in the horizon.
+ * dataThrough — the probabilistic rule scoring uses (with the spread of spend per purchase, and
+ * its calibration); beside it the count-only rule (`countOnly`) and the former point forecast
+ * (median purchase count) for comparison — and the spend forecast against the spend actually
+ * paid in the horizon.
  */
 export function backtestTiers(
   c: Collected['cal'],
@@ -178,27 +217,31 @@ export function backtestTiers(
   o: BacktestOptions,
 ) {
   const n = c.ids.length;
-  const moves = new Int8Array(n);
+  const spread = moveSet(n);
+  const count = moveSet(n);
   const point = new Int8Array(n);
-  const pUp = new Float64Array(n);
-  const pDown = new Float64Array(n);
   let predictedSpend = 0;
   let actualSpend = 0;
   let absError = 0;
   for (let i = 0; i < n; i++) {
     const m = backtestMember(c, i, fits, o);
-    moves[i] = m.forecast.move;
-    pUp[i] = m.forecast.pUp;
-    pDown[i] = m.forecast.pDown;
+    record(spread, i, m.forecast);
+    record(count, i, m.countOnly);
     point[i] = m.point;
     predictedSpend += m.spend;
     actualSpend += c.actualSpend[i] as number;
     absError += Math.abs(m.spend - (c.actualSpend[i] as number));
   }
   const old = moveMetrics(point, c.actualMove);
+  const countOnly = scoreSet(count, c.actualMove);
   return {
-    ...moveMetrics(moves, c.actualMove),
-    calibration: moveCalibration(moves, pUp, pDown, c.actualMove),
+    ...scoreSet(spread, c.actualMove),
+    countOnly: {
+      accuracy: countOnly.accuracy,
+      up: countOnly.up,
+      down: countOnly.down,
+      calibration: countOnly.calibration,
+    },
     pointForecast: { accuracy: old.accuracy, up: old.up, down: old.down },
     spend: {
       predicted: Math.round(predictedSpend),

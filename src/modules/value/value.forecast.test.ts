@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { gammaGammaExpectedAverageSpend } from '../../ml/clv/index.ts';
 import { createRng } from '../../ml/gbdt/index.ts';
 import { moveCalibration, reliability } from './value.calibration.ts';
 import {
+  countReach,
   forecastMove,
   likelyPurchases,
   moveMetrics,
@@ -10,7 +12,7 @@ import {
   purchasesNeeded,
   standingAt,
 } from './value.forecast.ts';
-import { purchaseTail } from './value.score.ts';
+import { purchaseTail, spreadReach } from './value.score.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 1);
@@ -76,18 +78,42 @@ describe('the probabilistic tier forecast', () => {
   const each = (v: number) => ({ current: v, previous: 0 });
 
   it('predicts a climb for an active member one purchase away from the next tier', () => {
-    // 10 repeat purchases, the last a week ago: P(alive) high, a purchase in 13 weeks likely.
+    // 10 repeat purchases averaging 5,000, the last a week ago: P(alive) high, a purchase in 13
+    // weeks likely (0.81). Purchases spend 4,960 on average but vary (Gamma-Gamma p = 1.2: a
+    // coefficient of variation near 1), so the next one may fall short of the 4,000 missing:
+    // P(up) is below P(≥ 1 purchase), and still above 0.5 because 4,000 is under the mean spend
+    // (a need of a whole mean purchase would give 0.58, of 1.5 purchases 0.48).
+    const gammaGamma = { p: 1.2, q: 4, gamma: 12_000 };
+    const history = { x: 10, tx: 51, T: 52, m: 5_000 };
+    const z = gammaGammaExpectedAverageSpend(gammaGamma, 10, 5_000);
+    const reach = spreadReach({ bgnbd, gammaGamma }, weeks, history, z);
+    const f = forecastMove(ladder, 0, each(96_000), each(z), 'rolling_12_months', reach);
     const tail = purchaseTail(bgnbd, weeks, 10, 51, 52);
-    const f = forecastMove(ladder, 0, each(96_000), each(5_000), 'rolling_12_months', tail);
     expect(f.move).toBe(1);
     expect(f.to).toBe(1);
-    expect(f.pUp).toBeCloseTo(tail(1), 12);
+    expect(f.pUp).toBeCloseTo(reach(4_000 / z), 12);
     expect(f.pUp).toBeGreaterThan(0.5);
+    expect(f.pUp).toBeLessThan(tail(1) - 0.1);
     expect(f.probability).toBe(f.pUp);
+    // Count-only, the same member climbs with P(≥ 1 purchase).
+    expect(
+      forecastMove(ladder, 0, each(96_000), each(z), 'rolling_12_months', countReach(tail)).pUp,
+    ).toBeCloseTo(tail(1), 12);
+  });
+
+  it('gives a member without repeat purchases the population spread, and nothing when a purchase adds nothing', () => {
+    const gammaGamma = { p: 1.2, q: 4, gamma: 12_000 };
+    const z = gammaGammaExpectedAverageSpend(gammaGamma, 0, 0);
+    const reach = spreadReach({ bgnbd, gammaGamma }, weeks, { x: 0, tx: 0, T: 4, m: 0 }, z);
+    const f = forecastMove(ladder, 0, each(96_000), each(z), 'rolling_12_months', reach);
+    expect(f.pUp).toBeGreaterThan(0);
+    expect(f.pUp).toBeLessThan(purchaseTail(bgnbd, weeks, 0, 0, 4)(1));
+    const none = spreadReach({ bgnbd, gammaGamma }, weeks, { x: 0, tx: 0, T: 4, m: 0 }, 0);
+    expect(forecastMove(ladder, 0, each(96_000), each(0), 'rolling_12_months', none).pUp).toBe(0);
   });
 
   it('does not predict that climb for a lapsed member with the same standing', () => {
-    const tail = purchaseTail(bgnbd, weeks, 10, 12, 52);
+    const tail = countReach(purchaseTail(bgnbd, weeks, 10, 12, 52));
     const f = forecastMove(ladder, 0, each(96_000), each(5_000), 'rolling_12_months', tail);
     expect(f.move).toBe(0);
     expect(f.pUp).toBeLessThan(0.5);
@@ -97,7 +123,7 @@ describe('the probabilistic tier forecast', () => {
   it('predicts a fall for a lapsed member far below the retain threshold', () => {
     // Holds Silver (retain 80,000) with 20,000 left in the window at the horizon: 12 purchases short.
     const tail = purchaseTail(bgnbd, weeks, 3, 5, 52);
-    const f = forecastMove(ladder, 1, each(20_000), each(5_000), 'rolling_12_months', tail);
+    const f = forecastMove(ladder, 1, each(20_000), each(5_000), 'rolling_12_months', countReach(tail));
     expect(f).toMatchObject({ move: -1, to: 0 });
     expect(f.pDown).toBeCloseTo(1 - tail(12), 12);
     expect(f.pDown).toBeGreaterThan(0.99);
@@ -105,7 +131,7 @@ describe('the probabilistic tier forecast', () => {
   });
 
   it('never predicts a fall while the base keeps the tier, or last calendar year does', () => {
-    const tail = purchaseTail(bgnbd, weeks, 3, 5, 52);
+    const tail = countReach(purchaseTail(bgnbd, weeks, 3, 5, 52));
     expect(forecastMove(ladder, 1, each(80_000), each(5_000), 'rolling_12_months', tail).pDown).toBe(0);
     const lastYear = { current: 1_000, previous: 90_000 };
     const f = forecastMove(ladder, 1, lastYear, each(5_000), 'calendar_year', tail);
@@ -113,7 +139,7 @@ describe('the probabilistic tier forecast', () => {
   });
 
   it('names the highest tier reached with probability ≥ 0.5 on a multi-step climb, and is certain when the base already reaches it', () => {
-    const tail = purchaseTail(bgnbd, weeks, 10, 51, 52);
+    const tail = countReach(purchaseTail(bgnbd, weeks, 10, 51, 52));
     const f = forecastMove(ladder, 0, each(495_000), each(5_000), 'lifetime', tail);
     expect(f).toMatchObject({ move: 1, to: 2, pUp: 1, probability: 1 });
     const far = forecastMove(ladder, 0, each(100_000), each(5_000), 'lifetime', tail);
@@ -134,7 +160,15 @@ describe('the probabilistic tier forecast', () => {
       const x = Math.floor(rng() * 30);
       const T = 1 + rng() * 60;
       const tx = x === 0 ? 0 : rng() * T;
-      const tail = purchaseTail(bgnbd, weeks, x, tx, T);
+      const history = { x, tx, T, m: 1_000 + rng() * 20_000 };
+      const counted = countReach(purchaseTail(bgnbd, weeks, x, tx, T));
+      const spread = spreadReach(
+        { bgnbd, gammaGamma: { p: 1.2, q: 4, gamma: 12_000 } },
+        weeks,
+        history,
+        5_000,
+      );
+      const tail = n % 2 === 0 ? counted : spread;
       const from = Math.floor(rng() * 3);
       const base = { current: rng() * 600_000, previous: rng() * 600_000 };
       const unit = rng() < 0.1 ? 0 : rng() * 50_000;

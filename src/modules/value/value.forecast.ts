@@ -127,6 +127,18 @@ export function moveTo(
 /** P(at least k purchases in the horizon) for one member; k may be Infinity (then 0). */
 export type AtLeast = (k: number) => number;
 
+/**
+ * P(the horizon's purchases add at least `worth` expected purchases' worth to the metric) for
+ * one member (worth > 0, may be Infinity). The tier forecast asks in these units so that it can
+ * count whole purchases (countReach) or model the spend of each one (spendReach in src/ml/clv).
+ */
+export type Reach = (worth: number) => number;
+
+/** The count-only rule: each purchase adds exactly the expected spend, so `worth` rounds up to whole purchases. */
+export function countReach(atLeast: AtLeast): Reach {
+  return (worth) => atLeast(Math.max(1, Math.ceil(worth - 1e-9)));
+}
+
 /** The probabilistic tier forecast of one member (ladder positions and probabilities). */
 export interface MoveForecast {
   to: number;
@@ -139,30 +151,40 @@ export interface MoveForecast {
 }
 
 /**
+ * How many expected purchases' worth `base` lacks to reach `threshold` at `perPurchase` metric
+ * units each: 0 when already reached, Infinity when purchases add nothing.
+ */
+export function shortfall(threshold: number, base: number, perPurchase: number): number {
+  if (base >= threshold) return 0;
+  if (!(perPurchase > 0)) return Number.POSITIVE_INFINITY;
+  return (threshold - base) / perPurchase;
+}
+
+/**
  * Purchases needed for `base` to reach `threshold` at `perPurchase` metric units each: 0 when
  * already reached, Infinity when purchases add nothing. The small slack keeps an exact multiple
  * (5,000 / 5,000) from rounding up through floating-point noise.
  */
 export function purchasesNeeded(threshold: number, base: number, perPurchase: number): number {
-  if (base >= threshold) return 0;
-  if (!(perPurchase > 0)) return Number.POSITIVE_INFINITY;
-  return Math.max(1, Math.ceil((threshold - base) / perPurchase - 1e-9));
+  const worth = shortfall(threshold, base, perPurchase);
+  return worth === 0 ? 0 : Math.max(1, Math.ceil(worth - 1e-9));
 }
 
-/** Purchases needed to keep a retain threshold (calendar years: this year's or last year's metric). */
-function purchasesToKeep(retain: number, base: Standing, perPurchase: Standing, window: Window): number {
-  const current = purchasesNeeded(retain, base.current, perPurchase.current);
+/** Shortfall against a retain threshold (calendar years: this year's or last year's, whichever is smaller). */
+function keepShortfall(retain: number, base: Standing, perPurchase: Standing, window: Window): number {
+  const current = shortfall(retain, base.current, perPurchase.current);
   if (window !== 'calendar_year') return current;
-  return Math.min(current, purchasesNeeded(retain, base.previous, perPurchase.previous));
+  return Math.min(current, shortfall(retain, base.previous, perPurchase.previous));
 }
 
 /**
  * The tier forecast as probabilities. `base` is the standing at the horizon's end without new
  * purchases; each purchase adds `perPurchase` (metric units, already times the share of the
- * horizon that counts in each window). Up: P(reaching the next tier's entry); the predicted tier
- * is the highest one reached with P ≥ 0.5. Down: P(staying below the held tier's retain
- * threshold), 0 when the base (or last calendar year) keeps it; then the highest lower tier
- * whose retain is reached with P ≥ 0.5. A move is predicted when its P ≥ 0.5.
+ * horizon that counts in each window) on average, and `worthReached` says how likely the horizon
+ * adds a given multiple of it. Up: P(reaching the next tier's entry); the predicted tier is the
+ * highest one reached with P ≥ 0.5. Down: P(staying below the held tier's retain threshold), 0
+ * when the base (or last calendar year) keeps it; then the highest lower tier whose retain is
+ * reached with P ≥ 0.5. A move is predicted when its P ≥ 0.5.
  */
 export function forecastMove(
   ladder: readonly LadderStep[],
@@ -170,15 +192,15 @@ export function forecastMove(
   base: Standing,
   perPurchase: Standing,
   window: Window,
-  atLeast: AtLeast,
+  worthReached: Reach,
 ): MoveForecast {
   const reach = (threshold: number) => {
-    const k = purchasesNeeded(threshold, base.current, perPurchase.current);
-    return k === 0 ? 1 : atLeast(k);
+    const worth = shortfall(threshold, base.current, perPurchase.current);
+    return worth === 0 ? 1 : worthReached(worth);
   };
   const keep = (p: number) => {
-    const k = purchasesToKeep((ladder[p] as LadderStep).retainThreshold, base, perPurchase, window);
-    return k === 0 ? 1 : atLeast(k);
+    const worth = keepShortfall((ladder[p] as LadderStep).retainThreshold, base, perPurchase, window);
+    return worth === 0 ? 1 : worthReached(worth);
   };
   const next = ladder[from + 1];
   const pUp = next ? reach(next.entryThreshold) : 0;

@@ -107,23 +107,6 @@ export async function qualifyingRowsOf(
   return out;
 }
 
-/**
- * The earned tier of members with a tier row (others hold the entry tier). Read here because
- * the tiers module exports no batch read of it yet (requested).
- */
-export async function earnedTiersOf(
-  db: Database,
-  memberIds: readonly string[],
-): Promise<Map<string, string>> {
-  if (memberIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('memberTiers')
-    .select(['memberId', 'tierId'])
-    .where('memberId', 'in', memberIds)
-    .execute();
-  return new Map(rows.map((r) => [r.memberId, r.tierId]));
-}
-
 /** Inserts or replaces the members' scores (one statement per 500 rows). */
 export async function upsertScores(db: Database, rows: readonly MemberScoresTable[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 500) {
@@ -229,15 +212,27 @@ export async function churnByTierRows(db: Database, high: number) {
   }));
 }
 
-/** Scored members, and how many are predicted to move up and down. */
-export async function scoreCounts(db: Database): Promise<{ scored: number; up: number; down: number }> {
+/** Scored members, how many are predicted to move up and down, and their CLV and horizon spend in `currency`. */
+export async function scoreCounts(
+  db: Database,
+  currency: string,
+): Promise<{ scored: number; up: number; down: number; clv: number; expectedSpend: number }> {
   const row = await db
     .selectFrom('memberScores')
     .select([
       (eb) => eb.fn.countAll().as('scored'),
       sql<number>`sum(case when tier_move = 1 then 1 else 0 end)`.as('up'),
       sql<number>`sum(case when tier_move = -1 then 1 else 0 end)`.as('down'),
+      // Rows scored in another currency (the programme's changed since) are left out of the sums.
+      sql<number>`sum(case when currency = ${currency} then clv else 0 end)`.as('clv'),
+      sql<number>`sum(case when currency = ${currency} then expected_spend else 0 end)`.as('expectedSpend'),
     ])
     .executeTakeFirst();
-  return { scored: Number(row?.scored ?? 0), up: Number(row?.up ?? 0), down: Number(row?.down ?? 0) };
+  return {
+    scored: Number(row?.scored ?? 0),
+    up: Number(row?.up ?? 0),
+    down: Number(row?.down ?? 0),
+    clv: Number(row?.clv ?? 0),
+    expectedSpend: Number(row?.expectedSpend ?? 0),
+  };
 }

@@ -92,6 +92,16 @@ describe.each(testDatabases())('value routes on $name', (database) => {
       expect(body.movers.up).toBeGreaterThanOrEqual(1);
       expect(body.movers.down).toBeGreaterThanOrEqual(1);
       expect(body.tierForecastAccuracy).toHaveProperty('accuracy');
+      expect(body.tierForecastAccuracy).toHaveProperty('countOnly.calibration.up.brier');
+    });
+
+    it('totals the scored members’ CLV and horizon spend in the programme currency', async () => {
+      const rows = await ctx.db.selectFrom('memberScores').select(['clv', 'expectedSpend']).execute();
+      const sum = (key: 'clv' | 'expectedSpend') => rows.reduce((a, r) => a + Number(r[key]), 0);
+      expect(sum('clv')).toBeGreaterThan(0);
+      const body = (await get('/v1/value/overview', analyst)).json();
+      expect(body.totalClv).toEqual({ amount: sum('clv'), currency: 'CNY' });
+      expect(body.totalExpectedSpend).toEqual({ amount: sum('expectedSpend'), currency: 'CNY' });
     });
 
     it('pages through the members forecast to move up, and down', async () => {

@@ -5,7 +5,10 @@ import {
   bgnbdProbabilityAlive,
   bgnbdProbabilityAtLeast,
   customerLifetimeValue,
+  type GammaGammaParams,
   gammaGammaExpectedAverageSpend,
+  type SpendHistory,
+  spendReach,
 } from '../../ml/clv/index.ts';
 import type { GbdtModel } from '../../ml/gbdt/index.ts';
 import {
@@ -14,6 +17,7 @@ import {
   type LadderStep,
   type MetricEvent,
   predictStanding,
+  type Reach,
   standingAt,
   tierByEntry,
 } from './value.forecast.ts';
@@ -63,6 +67,21 @@ export function purchaseTail(p: BgNbdParams, weeks: number, x: number, tx: numbe
   };
 }
 
+/**
+ * The tier forecast's Reach with the spread of spend per purchase: `worth` expected purchases'
+ * worth is that many times the expected spend per purchase, reached with the probability that
+ * the horizon's spend (Gamma-Gamma over the BG/NBD count) gets there.
+ */
+export function spreadReach(
+  fits: { bgnbd: BgNbdParams; gammaGamma: GammaGammaParams },
+  weeks: number,
+  history: SpendHistory,
+  spendPerPurchase: number,
+): Reach {
+  const spend = spendReach(fits.bgnbd, fits.gammaGamma, history, weeks);
+  return (worth) => (Number.isFinite(worth) && spendPerPurchase > 0 ? spend(worth * spendPerPurchase) : 0);
+}
+
 interface TierForecast {
   current: string | null;
   predicted: string | null;
@@ -72,8 +91,8 @@ interface TierForecast {
 
 /**
  * The tier the member is forecast to hold at now + horizon, from the ladder position they hold:
- * what stays in the window plus a purchase count drawn from the BG/NBD posterior, each purchase
- * worth the Gamma-Gamma spend per purchase in metric units (docs/value.md).
+ * what stays in the window plus the spend of the purchases the BG/NBD posterior expects, each
+ * drawn from the member's Gamma-Gamma spend distribution, in metric units (docs/value.md).
  */
 function forecastTier(
   s: Scorer,
@@ -81,7 +100,7 @@ function forecastTier(
   metricEvents: readonly MetricEvent[],
   earned: string | undefined,
   spendPerPurchase: number,
-  atLeast: AtLeast,
+  reach: Reach,
 ): TierForecast {
   if (s.ladder.length === 0) return { current: null, predicted: null, move: 0, probability: null };
   const window = s.params.settings.tiers.window;
@@ -97,7 +116,7 @@ function forecastTier(
   const base = predictStanding(metricEvents, window, s.now, end, 0);
   // Each purchase counts in a window only for the share of the horizon that falls inside it.
   const perPurchase = predictStanding([], window, s.now, end, spendPerPurchase * ratio);
-  const f = forecastMove(s.ladder, from, base, perPurchase, window, atLeast);
+  const f = forecastMove(s.ladder, from, base, perPurchase, window, reach);
   return {
     current: s.ladder[from]?.id ?? null,
     predicted: s.ladder[f.to]?.id ?? null,
@@ -118,7 +137,8 @@ export function scoreMember(
   const { bgnbd, gammaGamma, settings } = s.params;
   const horizonWeeks = settings.horizonDays / 7;
   const expectedPurchases = bgnbdConditionalExpectedPurchases(bgnbd, horizonWeeks, x, tx, T);
-  const spendPerPurchase = gammaGammaExpectedAverageSpend(gammaGamma, x, repeatMeanSpend(h));
+  const m = repeatMeanSpend(h);
+  const spendPerPurchase = gammaGammaExpectedAverageSpend(gammaGamma, x, m);
   const clv = customerLifetimeValue(
     (t) => bgnbdConditionalExpectedPurchases(bgnbd, t, x, tx, T),
     spendPerPurchase,
@@ -137,14 +157,8 @@ export function scoreMember(
     reasons = churnReasons(s.trees, row);
   }
   const expectedSpend = expectedPurchases * spendPerPurchase;
-  const tier = forecastTier(
-    s,
-    h,
-    metricEvents,
-    earned,
-    spendPerPurchase,
-    purchaseTail(bgnbd, horizonWeeks, x, tx, T),
-  );
+  const reach = spreadReach(s.params, horizonWeeks, { x, tx, T, m }, spendPerPurchase);
+  const tier = forecastTier(s, h, metricEvents, earned, spendPerPurchase, reach);
   return {
     memberId: h.memberId,
     modelId: s.modelId,

@@ -75,7 +75,7 @@ export async function getValueOverview(ctx: AppContext): Promise<ValueOverview> 
   const currency = (await getProgrammeSettings(ctx)).currency;
   const clvEdges = CLV_EDGES_MAJOR.map((e) => e * 100);
   const [counts, clv, alive, byTier, ladder] = await Promise.all([
-    scoreCounts(ctx.db),
+    scoreCounts(ctx.db, currency),
     bucketCounts(ctx.db, 'clv', clvEdges),
     bucketCounts(ctx.db, 'pAlive', P_ALIVE_EDGES),
     churnByTierRows(ctx.db, HIGH_CHURN_RISK),
@@ -88,6 +88,8 @@ export async function getValueOverview(ctx: AppContext): Promise<ValueOverview> 
     model: model ? modelDto(model) : null,
     scored: counts.scored,
     currency,
+    totalClv: money(counts.clv, currency),
+    totalExpectedSpend: money(counts.expectedSpend, currency),
     clvDistribution: buckets(clvEdges, clv, null),
     pAliveDistribution: buckets(P_ALIVE_EDGES, alive, 1),
     churnByTier: ladder.map((t) => {

@@ -116,6 +116,8 @@ describe.each(testDatabases())('value.train on $name', (database) => {
       expect(metrics.tierForecast.up).toHaveProperty('precision');
       expect(metrics.tierForecast).toHaveProperty('noChangeAccuracy');
       expect(metrics.tierForecast).toHaveProperty('pointForecast.accuracy');
+      expect(metrics.tierForecast).toHaveProperty('countOnly.accuracy');
+      expect(metrics.tierForecast).toHaveProperty('countOnly.calibration.up.brier');
       const calibration = (metrics.tierForecast as unknown as { calibration: Record<string, Calib> })
         .calibration;
       for (const side of [calibration.up, calibration.down]) {

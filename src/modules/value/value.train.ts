@@ -3,18 +3,12 @@ import { type AppError, Errors } from '../../errors.ts';
 import { GbdtModel } from '../../ml/gbdt/index.ts';
 import { getProgrammeSettings } from '../loyalty/index.ts';
 import { findModel, type StoredModel, saveModel } from '../models/index.ts';
-import { loadLadder } from '../tiers/index.ts';
+import { earnedTierIds, loadLadder } from '../tiers/index.ts';
 import { type Collected, collectMembers } from './value.collect.ts';
 import { backtestTiers, fitChurn, fitPurchaseModels, summaryColumns } from './value.fit.ts';
 import { type LadderStep, predictStanding, type TierSettings } from './value.forecast.ts';
 import { DAY_MS, groupHistories } from './value.history.ts';
-import {
-  earnedTiersOf,
-  orderRowsOf,
-  purchaserIdsAfter,
-  qualifyingRowsOf,
-  upsertScores,
-} from './value.repository.ts';
+import { orderRowsOf, purchaserIdsAfter, qualifyingRowsOf, upsertScores } from './value.repository.ts';
 import { type Scorer, scoreMember } from './value.score.ts';
 import type { MemberScoresTable } from './value.table.ts';
 import { VALUE_KIND, type ValueModelParams, type ValueTrainParams } from './value.types.ts';
@@ -157,7 +151,7 @@ export async function scoreMembers(
     tiers.metric === 'qualifying_points'
       ? await qualifyingRowsOf(ctx.db, ids, scorer.now - 2 * YEAR_MS, scorer.now)
       : null;
-  const earned = await earnedTiersOf(ctx.db, ids);
+  const earned = await earnedTierIds(ctx.db, ids);
   return histories.map((h) =>
     scoreMember(scorer, h, ledger ? (ledger.get(h.memberId) ?? []) : h.spendEvents, earned.get(h.memberId)),
   );

@@ -89,6 +89,9 @@ export const valueOverviewSchema = z.object({
   model: modelDtoSchema.nullable(),
   scored: z.number().int(),
   currency: z.string(),
+  /** Sums over the scored members (stored scores are in the programme currency). */
+  totalClv: money,
+  totalExpectedSpend: money,
   clvDistribution: z.array(bucket),
   pAliveDistribution: z.array(bucket),
   churnByTier: z.array(

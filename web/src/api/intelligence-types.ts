@@ -1,6 +1,6 @@
 // The member-intelligence API as the dashboard reads it (profiles, value, models, segments,
-// clusters), after /work/notes/contracts.md and the route files under src/modules/. Fields a
-// server version may leave out are optional, so an older server degrades instead of breaking.
+// clusters), after the route schemas under src/modules/. Fields a server version may leave out
+// are optional, so an older server degrades instead of breaking.
 import type { Money } from './types.ts';
 
 /** Both languages of a server-side label (feature names, churn reasons, cluster descriptions). */
@@ -116,6 +116,7 @@ export interface ValueOverview {
   model: ModelDto | null;
   scored: number;
   currency: string;
+  /** Sums over every scored member (optional: older servers lack them). */
   totalClv?: Money;
   totalExpectedSpend?: Money;
   clvDistribution: Bucket[];
