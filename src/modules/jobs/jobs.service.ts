@@ -137,6 +137,25 @@ export interface RunJobOptions {
   owner?: string;
   /** Take the job even when another runner's lease has not lapsed (an operator knows it died). */
   force?: boolean;
+  /** How often the lease is renewed while a step runs (default a quarter of the lease). */
+  heartbeatMs?: number;
+}
+
+/**
+ * Renews the lease every `everyMs` while a long step runs (a model fit over a large shop can
+ * take longer than the lease), so no other worker takes over a job that is still being worked on.
+ * The step's own awaits give the timer its turns; a synchronous stretch shorter than the lease
+ * is covered by the renewal before it.
+ */
+function startHeartbeat(ctx: AppContext, id: string, owner: string, everyMs: number): () => void {
+  const timer = setInterval(() => {
+    const now = ctx.clock.now();
+    repo
+      .saveStep(ctx.db, id, owner, { leaseUntil: now + JOB_LEASE_MS }, now)
+      .catch((err) => ctx.log.warn({ jobId: id, err }, 'job lease renewal failed'));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 export function defaultRunnerName(): string {
@@ -171,7 +190,12 @@ export async function runJob(
       await repo.saveStep(ctx.db, id, owner, { total }, ctx.clock.now());
     }
     for (;;) {
-      state = await handler.step(ctx, params, state);
+      const stopHeartbeat = startHeartbeat(ctx, id, owner, options.heartbeatMs ?? JOB_LEASE_MS / 4);
+      try {
+        state = await handler.step(ctx, params, state);
+      } finally {
+        stopHeartbeat();
+      }
       const now = ctx.clock.now();
       const finished = state.cursor === null;
       const kept = await repo.saveStep(

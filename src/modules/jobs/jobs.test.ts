@@ -5,7 +5,7 @@ import { apiKeyWithScopes, bearer } from '../../testing/credentials.ts';
 import { createTestContext, type TestContext, testDatabases } from '../../testing/test-context.ts';
 import { registerJobHandler } from './jobs.registry.ts';
 import { createJob, getJob, JOB_LEASE_MS, runJob } from './jobs.service.ts';
-import type { JobHandler } from './jobs.types.ts';
+import type { JobDto, JobHandler } from './jobs.types.ts';
 import { startJobWorker } from './jobs.worker.ts';
 
 // A job that counts to `upTo` in steps of 10 and can be told to fail at one value.
@@ -30,7 +30,27 @@ const countJob: JobHandler<{ upTo: number; failAt?: number | undefined }, { sum:
   },
 };
 
-beforeAll(() => registerJobHandler(countJob));
+// A job whose one step outlasts the lease: the clock moves two leases on while it works, and
+// meanwhile another runner tries to take the job over.
+let takeOver: (() => Promise<JobDto | null>) | null = null;
+let takenOver: JobDto | null | undefined;
+const slowJob: JobHandler<Record<string, never>, null> = {
+  type: 'test.slow',
+  params: z.strictObject({}),
+  initialResult: null,
+  total: async () => 1,
+  async step(ctx) {
+    (ctx as TestContext).clock.advance(2 * JOB_LEASE_MS);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    takenOver = await takeOver?.();
+    return { cursor: null, done: 1, result: null };
+  },
+};
+
+beforeAll(() => {
+  registerJobHandler(countJob);
+  registerJobHandler(slowJob);
+});
 
 describe.each(testDatabases())('jobs on %s', (database) => {
   let ctx: TestContext;
@@ -116,6 +136,14 @@ describe.each(testDatabases())('jobs on %s', (database) => {
       attempts: 1,
     });
     expect(counted).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+  });
+
+  it('keeps the lease of a step that runs longer than the lease, so no other runner takes the job', async () => {
+    const job = await createJob(ctx, 'test.slow', {}, 'test');
+    takeOver = () => runJob(ctx, job.id, { owner: 'another worker' });
+    const done = await runJob(ctx, job.id, { heartbeatMs: 10 });
+    expect(takenOver).toBeNull();
+    expect(done).toMatchObject({ status: 'succeeded', attempts: 1 });
   });
 
   it('GET /v1/jobs/{id} and the list need jobs:read; cancel needs jobs:manage', async () => {
