@@ -1,5 +1,6 @@
 import type { Database } from '../../db/database.ts';
 import { appError, Errors } from '../../errors.ts';
+import type { WorkerLogger as Logger } from '../../lib/worker-call.ts';
 import {
   chooseK,
   columnStats,
@@ -15,7 +16,7 @@ import {
   rawFeatureMatrix,
   transformFeatures,
 } from './clusters.features.ts';
-import { fitOffThread, type Logger } from './clusters.fit-thread.ts';
+import { fitOffThread } from './clusters.fit-thread.ts';
 import { featureRowsByIds, memberIdsWithEventsAfter } from './clusters.repository.ts';
 import type { StoredFeature } from './clusters.types.ts';
 

@@ -1,12 +1,12 @@
 import type { AppContext } from '../../context.ts';
-import { type AppError, Errors } from '../../errors.ts';
+import { callOffThread } from '../../lib/worker-call.ts';
 import { GbdtModel } from '../../ml/gbdt/index.ts';
 import { getProgrammeSettings } from '../loyalty/index.ts';
 import { findModel, type StoredModel, saveModel } from '../models/index.ts';
 import { earnedTierIds, loadLadder } from '../tiers/index.ts';
-import { type Collected, collectMembers } from './value.collect.ts';
-import { backtestTiers, fitChurn, fitPurchaseModels, summaryColumns } from './value.fit.ts';
-import { type LadderStep, predictStanding, type TierSettings } from './value.forecast.ts';
+import { collectMembers } from './value.collect.ts';
+import { runValueFit, type ValueFitInput } from './value.fit-worker.ts';
+import type { LadderStep } from './value.forecast.ts';
 import { DAY_MS, groupHistories } from './value.history.ts';
 import { orderRowsOf, purchaserIdsAfter, qualifyingRowsOf, upsertScores } from './value.repository.ts';
 import { type Scorer, scoreMember } from './value.score.ts';
@@ -21,37 +21,6 @@ async function ladderSteps(ctx: AppContext): Promise<LadderStep[]> {
     entryThreshold: t.entryThreshold,
     retainThreshold: t.retainThreshold,
   }));
-}
-
-/** The calibration fits, churn trees and tier backtest; without enough calibration data, none of them. */
-function fitCalibration(
-  collected: Collected,
-  p: ValueTrainParams,
-  tiers: TierSettings,
-  ladder: LadderStep[],
-  now: number,
-) {
-  const c = collected.cal;
-  const cut = (Math.floor(now / DAY_MS) - p.horizonDays + 1) * DAY_MS - 1;
-  let cal: ReturnType<typeof fitPurchaseModels>;
-  try {
-    cal = fitPurchaseModels(summaryColumns(c.x, c.tx, c.T, c.m), 'before the calibration end');
-  } catch (e) {
-    if ((e as AppError)?.code === Errors.VALUE_NOT_ENOUGH_DATA.code)
-      return { cut, cal: null, churn: { model: null, metrics: null }, backtest: null };
-    throw e;
-  }
-  const started = performance.now();
-  const churn = fitChurn(c, cal.bgnbd, p.horizonDays);
-  const churnMs = performance.now() - started;
-  const backtest = backtestTiers(c, cal, {
-    ladder,
-    window: tiers.window,
-    horizonDays: p.horizonDays,
-    shares: predictStanding([], tiers.window, cut, now, 1),
-    pointsPerMinorUnit: collected.pointsPerMinorUnit,
-  });
-  return { cut, cal, churn, backtest, churnMs };
 }
 
 /**
@@ -78,10 +47,15 @@ export async function fitValueModel(
     purchasers,
   });
   const t1 = performance.now();
-  const f = collected.full;
-  const full = fitPurchaseModels(summaryColumns(f.x, f.tx, f.T, f.m), 'in the shop');
-  const t2 = performance.now();
-  const { cut, cal, churn, backtest, churnMs } = fitCalibration(collected, p, tiers, ladder, now);
+  const input: ValueFitInput = { collected, horizonDays: p.horizonDays, tiers, ladder, now };
+  const { full, cut, cal, churnMetrics, churnModelJson, backtest, purchaseFitMs, churnMs } =
+    await callOffThread(
+      new URL('./value.fit-worker.ts', import.meta.url).href,
+      'runValueFit',
+      input,
+      runValueFit,
+      ctx.log,
+    );
   const fits = cal ?? full;
   const params: ValueModelParams = {
     bgnbd: full.bgnbd,
@@ -93,22 +67,24 @@ export async function fitValueModel(
     fitted: collected.fitted,
   };
   const metrics = {
-    churn: churn.metrics,
+    churn: churnMetrics,
     tierForecast: backtest,
     fit: {
       bgnbdDropoutAtBound: full.atBound,
       calibrationMembers: collected.cal.ids.length,
-      repeatPurchasers: f.x.filter((x) => x > 0).length,
+      repeatPurchasers: collected.full.x.filter((x) => x > 0).length,
     },
     // Wall-clock milliseconds of each part of the fit (for operators sizing the daily run).
     timing: {
       collectMs: Math.round(t1 - t0),
-      purchaseFitMs: Math.round(t2 - t1),
-      churnMs: Math.round(churnMs ?? 0),
+      purchaseFitMs: Math.round(purchaseFitMs),
+      churnMs: Math.round(churnMs),
+      // Everything after collecting ran in a worker thread (or here, if none could start).
+      fitMs: Math.round(performance.now() - t1),
       totalMs: Math.round(performance.now() - t0),
     },
   };
-  const artifact = churn.model ? JSON.stringify(churn.model) : null;
+  const artifact = churnModelJson;
   return saveModel(ctx, { kind: VALUE_KIND, dataThrough: now, params, metrics, artifact });
 }
 
