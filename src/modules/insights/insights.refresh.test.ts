@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { appError, Errors } from '../../errors.ts';
 import { createTestContext, type TestContext, testDatabases } from '../../testing/test-context.ts';
-import { createJob, type JobHandler, registerJobHandler, runJob } from '../jobs/index.ts';
-import { createRefreshJob, type RefreshResult } from './insights.refresh.ts';
+import { createJob, type JobHandler, registerJobHandler, runJob, startJobWorker } from '../jobs/index.ts';
+import { createRefreshJob, INSIGHTS_REFRESH, type RefreshResult } from './insights.refresh.ts';
 
 // Phases stand in for the real jobs: one counts to three in three steps, one cannot run for
 // lack of data, one fails outright.
@@ -88,6 +88,30 @@ describe.each(testDatabases())('the refresh job on $name', (database) => {
     expect(done?.status).toBe('succeeded');
     expect(calls).toEqual(['counting:1', 'counting:2', 'counting:3']);
     expect(done?.progress.total).toBe(3);
+  });
+
+  it('counts as a run of the daily jobs it covers, so the scheduler does not repeat them at once', async () => {
+    // An empty shop: value and clusters are skipped for lack of data, the rest run.
+    const refresh = await runJob(ctx, (await createJob(ctx, INSIGHTS_REFRESH, {}, 'test')).id);
+    expect(
+      (refresh?.result as RefreshResult | undefined)?.finished.map((p) => [p.type, Boolean(p.skipped)]),
+    ).toEqual([
+      ['profiles.rebuild', false],
+      ['value.train', true],
+      ['segments.count', false],
+      ['clusters.run', true],
+    ]);
+    const worker = startJobWorker(ctx, { pollMs: 10, schedule: true });
+    const queued = async () =>
+      (await ctx.db.selectFrom('jobs').select('type').execute()).map((j) => j.type).sort();
+    for (let i = 0; i < 200 && !(await queued()).includes('tiers.recalculate'); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await worker.stop();
+    // Other daily work was queued; value.train and segments.count were not.
+    expect(await queued()).toContain('tiers.recalculate');
+    expect(await queued()).not.toContain('value.train');
+    expect(await queued()).not.toContain('segments.count');
   });
 
   it('refuses a phase it does not know', async () => {

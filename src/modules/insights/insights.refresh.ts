@@ -83,6 +83,7 @@ export function createRefreshJob(type: string, phases: readonly string[]): JobHa
   const phasesOf = (params: Params) => phases.filter((p) => !(params.skip ?? []).includes(p));
   return {
     type,
+    covers: phases,
     params: z.strictObject({
       skip: z
         .array(z.enum(phases as [string, ...string[]]))

@@ -20,6 +20,8 @@ export interface JobHandler<P = unknown, R = unknown> {
   params: z.ZodType<P>;
   /** Maintenance the worker queues on its own this often (with default params). */
   everyMs?: number;
+  /** Scheduled types whose work a job of this type also does: one counts as a run of each. */
+  covers?: readonly string[];
   initialResult: R;
   /** How much work there is, for progress; null when unknown. */
   total(ctx: AppContext, params: P): Promise<number | null>;

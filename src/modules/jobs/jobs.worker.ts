@@ -32,7 +32,13 @@ export function startJobWorker(ctx: AppContext, options: JobWorkerOptions): JobW
     for (const type of jobTypes()) {
       const everyMs = jobHandler(type).everyMs;
       if (everyMs === undefined) continue;
-      const latest = await latestCreatedAt(ctx.db, type);
+      // A job that does this type's work as part of its own (insights.refresh) counts as a run.
+      const kinds = [type, ...jobTypes().filter((t) => jobHandler(t).covers?.includes(type))];
+      let latest: number | null = null;
+      for (const kind of kinds) {
+        const at = await latestCreatedAt(ctx.db, kind);
+        if (at !== null && (latest === null || at > latest)) latest = at;
+      }
       if (latest === null || now - latest >= everyMs) await ensureJobQueued(ctx, type, {});
     }
   };
