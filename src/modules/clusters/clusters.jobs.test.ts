@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, testDatabases } from '../../testing/test-context.ts';
 import { createJob, type JobStep, runJob } from '../jobs/index.ts';
+import { createSegment } from '../segments/index.ts';
 import { sampleMemberIds } from './clusters.fit.ts';
-import { CLUSTERS_RUN, type ClusterJobResult, clustersRunJob } from './clusters.jobs.ts';
+import { CLUSTERS_RUN, type ClusterJobResult, clustersRunJob, KEEP_RUNS } from './clusters.jobs.ts';
 import { getLatestClusterRun } from './clusters.service.ts';
 import { insertProfiles, insertThreeGroups } from './clusters.testing.ts';
 
@@ -45,6 +46,36 @@ describe.each(testDatabases())('clusters.run job on $name', (database) => {
       if (next.cursor === null) return states;
     }
   }
+
+  describe('retention', () => {
+    it('keeps the newest runs and any run a live segment uses, and drops the rest with their rows', async () => {
+      await insertThreeGroups(ctx.db, ctx.clock.now(), 10);
+      const runIds: string[] = [];
+      for (let i = 0; i < KEEP_RUNS + 2; i++) {
+        ctx.clock.advance(1000);
+        const job = await run({ k: 3, seed: i + 1 });
+        runIds.push((job?.result as ClusterJobResult | undefined)?.runId as string);
+        if (i === 0) {
+          // The first run is saved as a segment, so it must survive.
+          await createSegment(
+            ctx,
+            { actorType: 'test', actorId: 't' },
+            {
+              name: 'first run, cluster 0',
+              definition: { cluster: { runId: runIds[0] as string, index: 0 } },
+            },
+          );
+        }
+      }
+      const runs = (await ctx.db.selectFrom('clusterRuns').select('id').execute()).map((r) => r.id).sort();
+      const expected = [runIds[0], ...runIds.slice(-KEEP_RUNS)].sort();
+      expect(runs).toEqual(expected);
+      const withRows = (await ctx.db.selectFrom('memberClusters').select('runId').distinct().execute())
+        .map((r) => r.runId)
+        .sort();
+      expect(withRows).toEqual(expected);
+    });
+  });
 
   describe('happy path', () => {
     it('finds three clusters in three obvious groups and names their traits', async () => {

@@ -8,6 +8,7 @@ import { sampleAndFit, usedColumns, zScores } from './clusters.fit.ts';
 import {
   countMembersWithEvents,
   featureRowsAfter,
+  pruneRuns,
   replaceAssignments,
   saveRun,
 } from './clusters.repository.ts';
@@ -157,6 +158,9 @@ async function jobOfRun(ctx: AppContext, runId: string): Promise<string | null> 
 }
 
 /** Writes the cluster_runs row: only now does the run become visible. */
+/** Finished runs kept beside those a live segment refers to. */
+export const KEEP_RUNS = 5;
+
 async function finishStep(ctx: AppContext, state: ClusterJobResult): Promise<ClusterJobResult> {
   const clusters = summariseClusters(state);
   const jobId = await jobOfRun(ctx, state.runId as string);
@@ -171,6 +175,8 @@ async function finishStep(ctx: AppContext, state: ClusterJobResult): Promise<Clu
     clusters: JSON.stringify(clusters),
     silhouettes: JSON.stringify(state.silhouettes),
   });
+  // Each run holds a row per member: keep the recent ones and those saved segments use.
+  await pruneRuns(ctx.db, KEEP_RUNS);
   return {
     ...state,
     clusters: clusters.map(({ index, size, description }) => ({ index, size, description })),

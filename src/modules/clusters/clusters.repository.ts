@@ -176,3 +176,48 @@ export async function clusterMemberIds(
   const rows = await query.orderBy('memberId').limit(limit).execute();
   return rows.map((r) => r.memberId);
 }
+
+/**
+ * Deletes finished runs beyond the newest `keep` — their rows and every member's assignment —
+ * except runs a live segment refers to (a saved cluster segment keeps its run). Assignments of a
+ * run that never finished (no run row) older than the kept runs go too. Returns the runs removed.
+ */
+export async function pruneRuns(db: Database, keep: number): Promise<string[]> {
+  const kept = await db
+    .selectFrom('clusterRuns')
+    .select(['id', 'createdAt'])
+    .orderBy('createdAt', 'desc')
+    .execute();
+  const referenced = await db
+    .selectFrom('segments')
+    .select('definition')
+    .where('archivedAt', 'is', null)
+    .where('definition', 'like', '%"cluster"%')
+    .execute();
+  const inUse = (id: string) => referenced.some((s) => s.definition.includes(`"${id}"`));
+  const old = kept
+    .slice(keep)
+    .filter((r) => !inUse(r.id))
+    .map((r) => r.id);
+  const keepIds = kept.filter((r) => !old.includes(r.id)).map((r) => r.id);
+  const oldest = kept[Math.min(keep, kept.length) - 1];
+  // Runs without a row are unfinished; only those older than the kept runs are abandoned (ids sort by time).
+  const abandoned = oldest
+    ? (
+        await db
+          .selectFrom('memberClusters')
+          .select('runId')
+          .distinct()
+          .where('runId', '<', oldest.id)
+          .execute()
+      )
+        .map((r) => r.runId)
+        .filter((id) => !keepIds.includes(id) && !inUse(id))
+    : [];
+  const remove = [...new Set([...old, ...abandoned])];
+  for (const id of remove) {
+    await db.deleteFrom('memberClusters').where('runId', '=', id).execute();
+    await db.deleteFrom('clusterRuns').where('id', '=', id).execute();
+  }
+  return remove;
+}
