@@ -1,31 +1,8 @@
 import type { Database } from '../../db/database.ts';
 import { createRng } from '../../ml/kmeans/index.ts';
-import type { MemberProfilesTable } from '../profiles/index.ts';
+import { emptyProfileRow, type MemberProfilesTable } from '../profiles/index.ts';
 
 const DAY = 86_400_000;
-const COUNTERS = [
-  'events',
-  'views',
-  'searches',
-  'cartAdds',
-  'favorites',
-  'logins',
-  'shares',
-  'couponUses',
-  'orders',
-  'orderDays',
-  'revenue',
-  'itemsBought',
-  'itemPriceSum',
-  'refunds',
-  'refundAmount',
-  'reviews',
-  'ratings',
-  'ratingSum',
-  'activeDays',
-  'cartDays',
-  'cartDaysOrdered',
-] as const;
 
 type ProfileInput = Partial<MemberProfilesTable> & { memberId: string };
 export interface ScoreInput {
@@ -43,17 +20,7 @@ export async function insertProfiles(db: Database, now: number, rows: ProfileInp
       // Every column given: a multi-row insert on SQLite writes NULL, not the default, for a missing one.
       .values(
         rows.slice(i, i + 200).map((r) => ({
-          ...(Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<(typeof COUNTERS)[number], number>),
-          firstEventAt: null,
-          lastEventAt: null,
-          firstOrderAt: null,
-          lastOrderAt: null,
-          categoryAffinity: '{}',
-          brandAffinity: '{}',
-          affinityAt: null,
-          channels: '{}',
-          devices: '{}',
-          updatedAt: now,
+          ...emptyProfileRow(r.memberId, now),
           ...r,
         })),
       )

@@ -1,5 +1,7 @@
 // The profiles module's public surface; other modules import only from here.
+
 export { PROFILE_FEATURES, type ProfileFeature, profileFeatureSql } from './profiles.features.ts';
+export { emptyProfileRow } from './profiles.fold.ts';
 export { updateProfilesForEvents } from './profiles.incremental.ts';
 export { PROFILES_REBUILD, profileJobs, profilesRebuildJob } from './profiles.jobs.ts';
 export { REBUILD_CHUNK } from './profiles.rebuild.ts';

@@ -251,3 +251,8 @@ export function stateToRow(s: ProfileState, updatedAt: number): MemberProfilesTa
     updatedAt,
   };
 }
+
+/** The row of a member with no events yet (also what tests start a hand-made profile from). */
+export function emptyProfileRow(memberId: string, updatedAt: number): MemberProfilesTable {
+  return stateToRow(emptyProfile(memberId), updatedAt);
+}

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.ts';
-import type { MemberProfilesTable } from '../profiles/profiles.table.ts';
+import { emptyProfileRow, type MemberProfilesTable } from '../profiles/index.ts';
 import type { MemberScoresTable } from '../value/value.table.ts';
 import { isMemberInDefinition } from './segments.membership.ts';
 import { checkDefinition, compileResolved } from './segments.query.ts';
@@ -46,45 +46,10 @@ export async function addProfile(
   memberId: string,
   fields: Partial<Omit<MemberProfilesTable, 'memberId'>> = {},
 ): Promise<void> {
-  const counters = [
-    'events',
-    'views',
-    'searches',
-    'cartAdds',
-    'favorites',
-    'logins',
-    'shares',
-    'couponUses',
-    'orders',
-    'orderDays',
-    'revenue',
-    'itemsBought',
-    'itemPriceSum',
-    'refunds',
-    'refundAmount',
-    'reviews',
-    'ratings',
-    'ratingSum',
-    'activeDays',
-    'cartDays',
-    'cartDaysOrdered',
-  ] as const;
-  const zeros = Object.fromEntries(counters.map((c) => [c, 0])) as Record<(typeof counters)[number], number>;
   await ctx.db
     .insertInto('memberProfiles')
     .values({
-      memberId,
-      ...zeros,
-      firstEventAt: null,
-      lastEventAt: null,
-      firstOrderAt: null,
-      lastOrderAt: null,
-      categoryAffinity: '{}',
-      brandAffinity: '{}',
-      affinityAt: null,
-      channels: '{}',
-      devices: '{}',
-      updatedAt: ctx.clock.now(),
+      ...emptyProfileRow(memberId, ctx.clock.now()),
       ...fields,
     })
     .execute();
