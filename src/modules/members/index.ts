@@ -11,11 +11,13 @@ export {
   recordPiiRead,
 } from './members.read.ts';
 export {
+  countLiveMembers,
   countMembersNotUnderKey,
   countMembersUnderKey,
   ENCRYPTED_COLUMNS,
   type EncryptedColumn,
   findMembersNotUnderKey,
+  liveMemberIdsAfter,
   type MemberCiphertexts,
   replaceMemberCiphertexts,
 } from './members.repository.ts';

@@ -245,3 +245,25 @@ export async function replaceMemberCiphertexts(
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** The next `limit` live (not deleted) member ids after `after`, in id order: the chunks of member-wide jobs. */
+export async function liveMemberIdsAfter(
+  db: Database,
+  after: string | null,
+  limit: number,
+): Promise<string[]> {
+  let query = db.selectFrom('members').select('id').where('deletedAt', 'is', null);
+  if (after !== null) query = query.where('id', '>', after);
+  const rows = await query.orderBy('id').limit(limit).execute();
+  return rows.map((r) => r.id);
+}
+
+/** Live (not deleted) members: the size of a member-wide job. */
+export async function countLiveMembers(db: Database): Promise<number> {
+  const row = await db
+    .selectFrom('members')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('deletedAt', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,6 +1,6 @@
 import type { JobHandler } from '../jobs/index.ts';
+import { countLiveMembers } from '../members/index.ts';
 import { REBUILD_CHUNK, rebuildChunk } from './profiles.rebuild.ts';
-import { countLiveMembers } from './profiles.repository.ts';
 import { type RebuildParams, type RebuildResult, rebuildParamsSchema } from './profiles.types.ts';
 
 /** The rebuild job's type. */

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import { getProgrammeSettings } from '../loyalty/index.ts';
+import { liveMemberIdsAfter } from '../members/index.ts';
 import {
   applyDayFlags,
   applyEvent,
@@ -13,7 +14,6 @@ import {
 import {
   deleteProfileRange,
   findRangeEvents,
-  liveMemberIdsAfter,
   upsertDayFlags,
   upsertProfiles,
 } from './profiles.repository.ts';

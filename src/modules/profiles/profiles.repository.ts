@@ -156,27 +156,6 @@ export async function upsertProfiles(
     on conflict (member_id) do update set ${updates}`.execute(db);
 }
 
-/** Live (not deleted) member ids after `after`, in id order. */
-export async function liveMemberIdsAfter(
-  db: Database,
-  after: string | null,
-  limit: number,
-): Promise<string[]> {
-  let query = db.selectFrom('members').select('id').where('deletedAt', 'is', null);
-  if (after !== null) query = query.where('id', '>', after);
-  const rows = await query.orderBy('id').limit(limit).execute();
-  return rows.map((r) => r.id);
-}
-
-export async function countLiveMembers(db: Database): Promise<number> {
-  const row = await db
-    .selectFrom('members')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('deletedAt', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 export type ChunkEvent = ProfileEvent & { category: string | null; brand: string | null };
 
 /** Events of members with ids in [first, last], with their items' category and brand. */

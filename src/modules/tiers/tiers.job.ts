@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import type { JobHandler } from '../jobs/index.ts';
+import { countLiveMembers, liveMemberIdsAfter } from '../members/index.ts';
 import { addResults, EMPTY_RESULT, evaluateMembers } from './tiers.evaluate.ts';
-import { countLiveMembers, liveMemberIdsAfter } from './tiers.repository.ts';
 import type { RecalculateResult } from './tiers.types.ts';
 
 export const TIERS_RECALCULATE = 'tiers.recalculate';

@@ -175,27 +175,6 @@ export async function findLiveMember(
     .executeTakeFirst();
 }
 
-/** The next `limit` live member ids after `after`, in id order (the recalculation's chunks). */
-export async function liveMemberIdsAfter(
-  db: Database,
-  after: string | null,
-  limit: number,
-): Promise<string[]> {
-  let query = db.selectFrom('members').select('id').where('deletedAt', 'is', null);
-  if (after !== null) query = query.where('id', '>', after);
-  const rows = await query.orderBy('id').limit(limit).execute();
-  return rows.map((r) => r.id);
-}
-
-export async function countLiveMembers(db: Database): Promise<number> {
-  const row = await db
-    .selectFrom('members')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('deletedAt', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 // --- stats --------------------------------------------------------------------------------
 
 /**

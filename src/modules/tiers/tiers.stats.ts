@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context.ts';
+import { countLiveMembers } from '../members/index.ts';
 import { loadLadder } from './tiers.ladder.ts';
 import * as repo from './tiers.repository.ts';
 import type { TierStats } from './tiers.types.ts';
@@ -24,7 +25,7 @@ export async function getTierStats(ctx: AppContext): Promise<TierStats> {
   const now = ctx.clock.now();
   const ladder = await loadLadder(ctx.db);
   const counts = await repo.countEffectiveTiers(ctx.db, now);
-  const total = await repo.countLiveMembers(ctx.db);
+  const total = await countLiveMembers(ctx.db);
   const higher = ladder.slice(1).map((tier) => counts.get(tier.id) ?? 0);
   // Rows on the entry tier, rows on an unknown tier and members without a row: all entry.
   const entry = total - higher.reduce((sum, n) => sum + n, 0);
