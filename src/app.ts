@@ -22,6 +22,7 @@ import { modelRoutes } from './modules/models/index.ts';
 import { operatorRoutes } from './modules/operators/index.ts';
 import { pointsRoutes } from './modules/points/index.ts';
 import { profileRoutes } from './modules/profiles/index.ts';
+import { recommendationRoutes, recommendationSettingsRoutes } from './modules/recommendations/index.ts';
 import { segmentRoutes } from './modules/segments/index.ts';
 import { statsRoutes } from './modules/stats/index.ts';
 import { tierRoutes } from './modules/tiers/index.ts';
@@ -90,6 +91,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await v1.register(segmentRoutes(ctx));
       await v1.register(clusterRoutes(ctx));
       await v1.register(insightsRoutes(ctx));
+      await v1.register(recommendationRoutes(ctx));
+      await v1.register(recommendationSettingsRoutes(ctx));
     },
     { prefix: '/v1' },
   );

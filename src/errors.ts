@@ -183,6 +183,22 @@ export const Errors = {
     422,
     'Too few members with a profile to form clusters',
   ),
+  // Recommendations
+  RECOMMEND_NOT_ENOUGH_DATA: defineError(
+    'RECOMMEND_NOT_ENOUGH_DATA',
+    422,
+    'Too few members with item events to train a recommendation model',
+  ),
+  RECOMMEND_SETTINGS_CONFLICT: defineError(
+    'RECOMMEND_SETTINGS_CONFLICT',
+    409,
+    'The recommendation settings were changed by someone else; reload them and apply your change again',
+  ),
+  RECOMMEND_LIST_NOT_FOUND: defineError(
+    'RECOMMEND_LIST_NOT_FOUND',
+    404,
+    'No such served recommendation list',
+  ),
   // Jobs
   JOB_NOT_FOUND: defineError('JOB_NOT_FOUND', 404, 'No such job'),
   JOB_TYPE_UNKNOWN: defineError('JOB_TYPE_UNKNOWN', 400, 'No such job type'),

@@ -5,6 +5,7 @@ import { loyaltyBackfillJob } from './modules/loyalty/index.ts';
 import { modelJobs } from './modules/models/index.ts';
 import { pointsExpireJob, pointsReleaseJob } from './modules/points/index.ts';
 import { profileJobs } from './modules/profiles/index.ts';
+import { recommendationJobs } from './modules/recommendations/index.ts';
 import { segmentJobs } from './modules/segments/index.ts';
 import { tiersRecalculateJob } from './modules/tiers/index.ts';
 import { valueJobs } from './modules/value/index.ts';
@@ -28,6 +29,7 @@ export function registerJobHandlers(): void {
     ...segmentJobs,
     ...clusterJobs,
     ...insightsJobs,
+    ...recommendationJobs,
   ]) {
     registerJobHandler(handler);
   }

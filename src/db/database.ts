@@ -24,6 +24,14 @@ import type {
   PointsOrdersTable,
 } from '../modules/points/points.table.ts';
 import type { MemberActiveDaysTable, MemberProfilesTable } from '../modules/profiles/profiles.table.ts';
+import type {
+  MemberPreferencesTable,
+  RecommendationFeedbackTable,
+  RecommendationListsTable,
+  RecommendationPopularTable,
+  RecommendationSettingsTable,
+  RecommendationsServedTable,
+} from '../modules/recommendations/recommendations.table.ts';
 import type { SegmentSizesTable, SegmentsTable } from '../modules/segments/segments.table.ts';
 import type {
   DailyCategorySalesTable,
@@ -71,6 +79,12 @@ export interface DB {
   segmentSizes: SegmentSizesTable;
   clusterRuns: ClusterRunsTable;
   memberClusters: MemberClustersTable;
+  recommendationSettings: RecommendationSettingsTable;
+  recommendationLists: RecommendationListsTable;
+  recommendationPopular: RecommendationPopularTable;
+  memberPreferences: MemberPreferencesTable;
+  recommendationsServed: RecommendationsServedTable;
+  recommendationFeedback: RecommendationFeedbackTable;
   tierHistory: TierHistoryTable;
   jobs: JobsTable;
 }

@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002-daily-stats.ts';
 import * as m0003 from './migrations/0003-points.ts';
 import * as m0004 from './migrations/0004-loyalty.ts';
 import * as m0005 from './migrations/0005-intelligence.ts';
+import * as m0006 from './migrations/0006-recommendations.ts';
 
 /** Migrations in order; a new one is a new file here, never an edit of an applied one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-points': m0003,
   '0004-loyalty': m0004,
   '0005-intelligence': m0005,
+  '0006-recommendations': m0006,
 };
 
 // On PostgreSQL the migration tables must be looked up in our own schema: left unset, Kysely

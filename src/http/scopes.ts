@@ -21,6 +21,7 @@ export const SCOPES = [
   'segments:write',
   'models:read',
   'models:manage',
+  'recommend:read',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];
@@ -50,6 +51,7 @@ export const ROLE_SCOPES: Readonly<Record<OperatorRole, readonly Scope[]>> = {
     'segments:write',
     'models:read',
     'models:manage',
+    'recommend:read',
   ],
   analyst: [
     'members:read',
@@ -63,6 +65,7 @@ export const ROLE_SCOPES: Readonly<Record<OperatorRole, readonly Scope[]>> = {
     'segments:read',
     'segments:write',
     'models:read',
+    'recommend:read',
   ],
   auditor: ['audit:read'],
 };

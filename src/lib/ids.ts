@@ -19,7 +19,8 @@ export type IdPrefix =
   | 'tier'
   | 'mdl'
   | 'seg'
-  | 'clu';
+  | 'clu'
+  | 'rec';
 
 /** A new id such as `op_01J…`: a type prefix and a ULID, so ids sort by creation time. */
 export function newId(prefix: IdPrefix): string {

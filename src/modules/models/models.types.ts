@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.ts';
 
 /** Kinds of model and the job that trains each (the job types are registered by their modules). */
-export const MODEL_KINDS = { value: 'value.train' } as const;
+export const MODEL_KINDS = { value: 'value.train', recommend: 'recommend.train' } as const;
 export type ModelKind = keyof typeof MODEL_KINDS;
 
 export const MODEL_STATES = ['active', 'retired', 'failed'] as const;
