@@ -1,14 +1,18 @@
+export { type AlsIteration, type AlsOptions, AlsRecommender, closeAlsWorkers } from './als.ts';
+export { type ContentOptions, ContentRecommender, type ItemFeatures } from './content.ts';
 export { type DatasetFormat, type LoadOptions, loadInteractions } from './datasets.ts';
 export {
   type EvaluateOptions,
   type EvaluationResult,
   evaluateRecommender,
+  evaluateTargets,
   fullRank,
   ndcgAt,
   type Recommender,
   recommendTopK,
   sampledRank,
   sampleNegatives,
+  type UserTargets,
 } from './evaluate.ts';
 export {
   buildFromEntries,
@@ -27,6 +31,35 @@ export {
   type Neighbours,
   transposeNeighbours,
 } from './item-knn.ts';
+export { type CreateContext, createRecommender, loadRecommender } from './load.ts';
 export { type PopularityOptions, PopularityRecommender } from './popularity.ts';
-export { type LeaveOneOutOptions, type LeaveOneOutSplit, splitLeaveOneOut } from './split.ts';
+export {
+  bestCandidate,
+  type Candidate,
+  type CurvePoint,
+  defaultGrid,
+  type Selection,
+  type SelectOptions,
+  selectRecommender,
+} from './select.ts';
+export {
+  type Contribution,
+  decodeSavedRecommender,
+  encodeSavedRecommender,
+  type History,
+  RECOMMENDER_KINDS,
+  type RecommenderKind,
+  type SavedArray,
+  type SavedRecommender,
+  type ScoredItems,
+  type ServingRecommender,
+} from './serving.ts';
+export {
+  type LeaveOneOutOptions,
+  type LeaveOneOutSplit,
+  splitByTime,
+  splitLeaveOneOut,
+  type TimeSplit,
+  type TimeSplitOptions,
+} from './split.ts';
 export { topK, topKAmong } from './top-k.ts';

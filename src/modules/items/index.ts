@@ -2,6 +2,7 @@ export { itemRoutes } from './items.routes.ts';
 export { getItem, rowToItem, saveItems, type UpsertItemsResult, upsertItems } from './items.service.ts';
 export {
   boundedObjectSchema,
+  CATEGORY_SEPARATOR,
   type ItemDto,
   type ItemInput,
   type ItemRecord,

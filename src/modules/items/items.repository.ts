@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { ItemsTable } from './items.table.ts';
 
@@ -52,6 +52,8 @@ export interface ItemFilter {
   inStock?: boolean | undefined;
   /** Keyset: only ids after this one. */
   afterId?: string | undefined;
+  /** Part of the title (either language) or of the id, any case. */
+  text?: string | undefined;
 }
 
 /** Items in id order, filtered; fetches `limit` rows (callers ask one extra to know if more follow). */
@@ -61,5 +63,29 @@ export async function listItemRows(db: Database, filter: ItemFilter, limit: numb
   if (filter.brand !== undefined) query = query.where('brand', '=', filter.brand);
   if (filter.inStock !== undefined) query = query.where('inStock', '=', filter.inStock ? 1 : 0);
   if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
+  if (filter.text !== undefined) {
+    // LIKE with the wildcards of the search text escaped; lower() on both sides because
+    // PostgreSQL's LIKE is case-sensitive and SQLite's is not.
+    const pattern = `%${filter.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or(
+        (['title', 'titleEn', 'id'] as const).map((column) =>
+          eb(sql`lower(${eb.ref(column)})`, 'like', sql`${pattern} escape '\\'`),
+        ),
+      ),
+    );
+  }
   return query.orderBy('id').limit(limit).execute();
+}
+
+/** Top-level categories with their item counts, largest first. */
+export async function countItemsByCategory(db: Database): Promise<{ category: string; items: number }[]> {
+  const rows = await db
+    .selectFrom('items')
+    .select((eb) => ['category', eb.fn.countAll<number | string>().as('items')])
+    .groupBy('category')
+    .orderBy('items', 'desc')
+    .orderBy('category')
+    .execute();
+  return rows.map((r) => ({ category: r.category, items: Number(r.items) }));
 }

@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { requireScope } from '../../http/authenticate.ts';
-import { getItem, listItems, saveItems } from './items.service.ts';
+import { getItem, listCategories, listItems, saveItems } from './items.service.ts';
 import {
+  categoryCountSchema,
   itemBatchSchema,
   itemDtoSchema,
   itemFieldsSchema,
@@ -53,6 +54,21 @@ export function itemRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     );
 
     app.get(
+      '/items/categories',
+      {
+        schema: {
+          tags: ['items'],
+          summary: 'Top-level categories with their item counts, largest first',
+          response: { 200: z.object({ data: z.array(categoryCountSchema) }) },
+        },
+      },
+      async (request) => {
+        requireScope(request, 'items:read');
+        return listCategories(ctx);
+      },
+    );
+
+    app.get(
       '/items/:id',
       {
         schema: { tags: ['items'], summary: 'One item', params: idParams, response: { 200: itemDtoSchema } },
@@ -68,7 +84,8 @@ export function itemRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['items'],
-          summary: 'Items in id order, filtered by top-level category, brand or stock',
+          summary:
+            'Items in id order, filtered by top-level category, brand, stock or a text in the title or id',
           querystring: itemListQuerySchema,
           response: { 200: z.object({ data: z.array(itemDtoSchema), nextCursor: z.string().nullable() }) },
         },

@@ -6,6 +6,7 @@ import { zodDetails } from '../../http/error-handler.ts';
 import { decodeCursor, toPage } from '../../http/pagination.ts';
 import { parseJsonColumn } from '../../lib/json.ts';
 import {
+  countItemsByCategory,
   findExistingItemIds,
   findItemById,
   type ItemRow,
@@ -15,6 +16,7 @@ import {
 import type { ItemsTable } from './items.table.ts';
 import {
   CATEGORY_SEPARATOR,
+  type CategoryCount,
   type ItemDto,
   type ItemInput,
   type ItemListQuery,
@@ -109,9 +111,20 @@ export async function listItems(
   const after = decodeCursor<[string]>(query.cursor, ['string']);
   const rows = await listItemRows(
     ctx.db,
-    { category: query.category, brand: query.brand, inStock: query.inStock, afterId: after?.[0] },
+    {
+      category: query.category,
+      brand: query.brand,
+      inStock: query.inStock,
+      text: query.q,
+      afterId: after?.[0],
+    },
     query.limit + 1,
   );
   const page = toPage(rows, query.limit, (row) => [row.id]);
   return { data: page.data.map(rowToItem), nextCursor: page.nextCursor };
+}
+
+/** Top-level categories of the catalogue with their item counts (for filters and onboarding). */
+export async function listCategories(ctx: AppContext): Promise<{ data: CategoryCount[] }> {
+  return { data: await countItemsByCategory(ctx.db) };
 }

@@ -127,6 +127,42 @@ describe.each(testDatabases())('items on %s', (database) => {
       const outOfStock = await app.inject({ method: 'GET', url: '/v1/items?inStock=false', headers: reader });
       expect(outOfStock.json().data.map((i: { id: string }) => i.id)).toEqual(['tea-1']);
     });
+
+    it('finds items by a part of the title or id in any case, with LIKE wildcards taken literally', async () => {
+      await upsertItems(ctx, [
+        { ...batchItem('find-1'), title: '真丝连衣裙', titleEn: 'Silk Dress' },
+        { ...batchItem('find-2'), title: '棉T恤 100%', titleEn: 'Cotton Tee' },
+        { ...batchItem('find_3'), title: '帆布鞋' },
+      ]);
+      const ids = async (q: string) => {
+        const reply = await app.inject({
+          method: 'GET',
+          url: `/v1/items?q=${encodeURIComponent(q)}`,
+          headers: reader,
+        });
+        return reply.json().data.map((i: { id: string }) => i.id);
+      };
+      expect(await ids('silk')).toEqual(['find-1']);
+      expect(await ids('连衣')).toEqual(['find-1']);
+      expect(await ids('100%')).toEqual(['find-2']);
+      expect(await ids('d_3')).toEqual(['find_3']);
+      expect(await ids('%')).toEqual(['find-2']);
+    });
+
+    it('counts items per top-level category, largest first', async () => {
+      const reply = await app.inject({ method: 'GET', url: '/v1/items/categories', headers: reader });
+      expect(reply.statusCode).toBe(200);
+      const counts = reply.json().data as { category: string; items: number }[];
+      const listed = await app.inject({ method: 'GET', url: '/v1/items?limit=500', headers: reader });
+      const expected = new Map<string, number>();
+      for (const item of listed.json().data as { categoryPath: string[] }[]) {
+        const top = item.categoryPath[0] as string;
+        expected.set(top, (expected.get(top) ?? 0) + 1);
+      }
+      expect(new Map(counts.map((c) => [c.category, c.items]))).toEqual(expected);
+      const sizes = counts.map((c) => c.items);
+      expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+    });
   });
 
   describe('errors', () => {

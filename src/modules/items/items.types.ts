@@ -113,8 +113,14 @@ export const itemListQuerySchema = z.strictObject({
   category: z.string().min(1).max(64).optional(),
   brand: z.string().min(1).max(100).optional(),
   inStock: booleanQuery.optional(),
+  /** Part of the title (either language) or of the id, any case. */
+  q: z.string().min(1).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(512).optional(),
 });
 
 export type ItemListQuery = z.infer<typeof itemListQuerySchema>;
+
+/** A top-level category with how many items it holds. */
+export const categoryCountSchema = z.object({ category: z.string(), items: z.number().int() });
+export type CategoryCount = z.infer<typeof categoryCountSchema>;
