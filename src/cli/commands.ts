@@ -13,6 +13,7 @@ import { registerMigrateCommand } from './migrate.command.ts';
 import { registerOperatorCommand } from './operator.command.ts';
 import { registerPointsCommand } from './points.command.ts';
 import { registerProfilesCommand } from './profiles.command.ts';
+import { registerRecommendCommand } from './recommend.command.ts';
 import { registerSegmentsCommand } from './segments.command.ts';
 import { registerServeCommand } from './serve.command.ts';
 import { registerStatsCommand } from './stats.command.ts';
@@ -36,6 +37,7 @@ export function registerCommands(program: Command): void {
   registerTiersCommand(program);
   registerValueCommand(program);
   registerProfilesCommand(program);
+  registerRecommendCommand(program);
   registerWorkerCommand(program);
   registerJobsCommand(program);
   registerEvalCommand(program);

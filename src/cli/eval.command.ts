@@ -15,6 +15,7 @@ import {
   type RfmSummary,
 } from '../ml/clv/index.ts';
 import { registerEvalChurn } from './eval-churn.ts';
+import { registerEvalRecommend } from './eval-recommend.ts';
 
 export type ClvModel = 'bgnbd' | 'pareto' | 'gamma-gamma';
 const MODELS: readonly ClvModel[] = ['bgnbd', 'pareto', 'gamma-gamma'];
@@ -177,4 +178,5 @@ export function registerEvalCommand(program: Command): void {
       else for (const line of formatText(result)) console.log(line);
     });
   registerEvalChurn(evaluate);
+  registerEvalRecommend(evaluate);
 }

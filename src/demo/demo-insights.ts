@@ -1,13 +1,16 @@
 import type { AppContext } from '../context.ts';
 import { INSIGHTS_REFRESH, type RefreshResult } from '../modules/insights/index.ts';
 import { createJob, runJob } from '../modules/jobs/index.ts';
+import { trainDemoRecommendations } from './demo-recommend.ts';
 import { ensureDemoSegments } from './demo-segments.ts';
 
 /**
  * Profiles, value scores, segment sizes and clusters for a freshly generated demo shop, so its
  * insight pages have something to show at once. The generator writes events past the ingest
  * path, so the profiles are built from scratch here; it runs as an ordinary job, visible on the
- * jobs page. A few example segments are saved first, so the refresh counts them.
+ * jobs page. A few example segments are saved first, so the refresh counts them. Recommendations
+ * are trained last (they read the segments for their cold-start lists) and reported as one more
+ * finished phase.
  */
 export async function runDemoInsights(ctx: AppContext): Promise<RefreshResult> {
   await ensureDemoSegments(ctx);
@@ -16,5 +19,7 @@ export async function runDemoInsights(ctx: AppContext): Promise<RefreshResult> {
   if (ended?.status !== 'succeeded') {
     throw new Error(`demo insights failed: ${ended?.error ?? 'the job did not run'}`);
   }
-  return ended.result as RefreshResult;
+  const refresh = ended.result as RefreshResult;
+  const recommend = await trainDemoRecommendations(ctx);
+  return { ...refresh, finished: [...refresh.finished, recommend] };
 }

@@ -18,11 +18,16 @@ export type Section =
   | 'value'
   | 'segments'
   | 'clusters'
+  | 'recommend'
+  | 'similar'
   | 'audit'
   | 'admin';
 
-/** The Insights pages: the value overview and clusters read profiles, the segments need segments:read. */
-const INSIGHTS: readonly Section[] = ['value', 'segments', 'clusters'];
+/**
+ * The Insights pages: the value overview and clusters read profiles, the segments need segments:read,
+ * the recommendation models need models:read and the similar-items explorer recommend:read.
+ */
+const INSIGHTS: readonly Section[] = ['value', 'segments', 'clusters', 'recommend', 'similar'];
 
 /**
  * Which sections each role sees, in navigation order (the API enforces the same through scopes).
@@ -60,6 +65,8 @@ const PATHS: Record<Section, string> = {
   value: '/insights/value',
   segments: '/insights/segments',
   clusters: '/insights/clusters',
+  recommend: '/insights/recommendations',
+  similar: '/insights/similar',
   audit: '/audit',
   admin: '/admin',
 };

@@ -27,6 +27,9 @@ const ValueOverviewPage = lazy(() => import('./pages/value-overview.tsx'));
 const SegmentsPage = lazy(() => import('./pages/segments.tsx'));
 const SegmentEditorPage = lazy(() => import('./pages/segment-editor.tsx'));
 const ClustersPage = lazy(() => import('./pages/clusters.tsx'));
+// The recommendation pages (models with settings and A/B report, similar-items explorer) likewise.
+const RecommendModelsPage = lazy(() => import('./pages/recommend-models.tsx'));
+const RecommendSimilarPage = lazy(() => import('./pages/recommend-similar.tsx'));
 
 interface Route {
   section: Section | null;
@@ -57,9 +60,16 @@ function loyaltyRoute(parts: string[]): Route | null {
   return null;
 }
 
-/** `/insights/…`: the value overview, segments (list, `new`, one segment), clusters. */
+/**
+ * `/insights/…`: the value overview, segments (list, `new`, one segment), clusters, the
+ * recommendation models and the similar-items explorer (with or without an item).
+ */
 function insightsRoute(parts: string[]): Route | null {
   const [page, id] = parts;
+  if (page === 'similar' && parts.length <= 2) {
+    const itemId = id === undefined ? null : decodeSegment(id);
+    return { section: 'similar', render: () => <RecommendSimilarPage itemId={itemId} /> };
+  }
   if (page === 'segments' && parts.length === 2 && id !== undefined) {
     const segmentId = id === 'new' ? null : decodeSegment(id);
     return { section: 'segments', render: () => <SegmentEditorPage key={id} id={segmentId} /> };
@@ -68,6 +78,7 @@ function insightsRoute(parts: string[]): Route | null {
   if (page === 'value') return { section: 'value', render: () => <ValueOverviewPage /> };
   if (page === 'segments') return { section: 'segments', render: () => <SegmentsPage /> };
   if (page === 'clusters') return { section: 'clusters', render: () => <ClustersPage /> };
+  if (page === 'recommendations') return { section: 'recommend', render: () => <RecommendModelsPage /> };
   return null;
 }
 

@@ -29,8 +29,9 @@ export interface EvaluationResult {
   k: number;
   protocol: 'full' | 'sampled';
   users: number;
+  /** Share of users with at least one target in their top K. */
   hr: number;
-  /** Equals `hr`: one target per user. */
+  /** Mean over users of (targets in the top K) / (number of targets); equals `hr` with one target per user. */
   recall: number;
   ndcg: number;
   mrr: number;
@@ -63,8 +64,12 @@ export function evaluateRecommender(
     for (let p = indptr[u]!; p < indptr[u + 1]!; p++) seen[indices[p]!] = 1;
     model.scoreUser(u, scores);
     if (protocol === 'full') {
-      acc.addRank(fullRank(scores, target, seen));
-      acc.addList(topK(scores, k, seen));
+      // The metrics only need ranks up to K: the target's place in the top-K list (same order and
+      // NaN rule as fullRank) saves a second pass over the catalogue.
+      const list = topK(scores, k, seen);
+      const at = list.indexOf(target);
+      acc.addRank(at >= 0 ? at + 1 : Number.POSITIVE_INFINITY);
+      acc.addList(list);
     } else {
       const other = options.alsoHeldOut?.[u] ?? -1;
       const negatives = sampleNegatives(seen, target, other, options.negatives ?? 100, rng);
@@ -73,6 +78,46 @@ export function evaluateRecommender(
     for (let p = indptr[u]!; p < indptr[u + 1]!; p++) seen[indices[p]!] = 0;
   }
   return acc.result(protocol);
+}
+
+/** Each user's held-out items as rows: user u's targets are `indices[indptr[u]..indptr[u+1])`. */
+export interface UserTargets {
+  readonly indptr: Int32Array;
+  readonly indices: Int32Array;
+}
+
+/**
+ * Full ranking with several targets per user (the time split: every item after the cut-off).
+ * HR@K: at least one target in the top K; Recall@K: targets found / targets; NDCG@K: DCG over the
+ * ideal DCG of min(K, targets) hits; MRR@K: 1 / rank of the first target found. With one target
+ * per user this gives exactly the numbers of {@link evaluateRecommender}'s full protocol.
+ */
+export function evaluateTargets(
+  model: Recommender,
+  train: Interactions,
+  targets: UserTargets,
+  options: { k?: number } = {},
+): EvaluationResult {
+  const k = options.k ?? 10;
+  const { indptr, indices } = train.byUser;
+  const scores = new Float32Array(train.nItems);
+  const seen = new Uint8Array(train.nItems);
+  const isTarget = new Uint8Array(train.nItems);
+  const acc = new MetricSums(train, k);
+  for (let u = 0; u < train.nUsers; u++) {
+    const from = targets.indptr[u]!;
+    const to = targets.indptr[u + 1]!;
+    if (to === from) continue;
+    for (let p = indptr[u]!; p < indptr[u + 1]!; p++) seen[indices[p]!] = 1;
+    for (let p = from; p < to; p++) isTarget[targets.indices[p]!] = 1;
+    model.scoreUser(u, scores);
+    const list = topK(scores, k, seen);
+    acc.addHits(list, isTarget, to - from);
+    acc.addList(list);
+    for (let p = indptr[u]!; p < indptr[u + 1]!; p++) seen[indices[p]!] = 0;
+    for (let p = from; p < to; p++) isTarget[targets.indices[p]!] = 0;
+  }
+  return acc.result('full');
 }
 
 /** The user's top-K items, best first, with the user's training items filtered out. */
@@ -136,6 +181,7 @@ export function ndcgAt(rank: number, k: number): number {
 class MetricSums {
   private users = 0;
   private hits = 0;
+  private recall = 0;
   private ndcg = 0;
   private mrr = 0;
   private listed = 0;
@@ -157,8 +203,30 @@ class MetricSums {
     this.users++;
     if (rank > this.k) return;
     this.hits++;
+    this.recall += 1;
     this.ndcg += ndcgAt(rank, this.k);
     this.mrr += 1 / rank;
+  }
+
+  /** One user's top-K `list` against `nTargets` targets marked in `isTarget`. */
+  addHits(list: Int32Array, isTarget: Uint8Array, nTargets: number): void {
+    this.users++;
+    let found = 0;
+    let dcg = 0;
+    let first = 0;
+    for (let r = 0; r < list.length; r++) {
+      if (!isTarget[list[r]!]) continue;
+      found++;
+      dcg += ndcgAt(r + 1, this.k);
+      if (first === 0) first = r + 1;
+    }
+    if (found === 0) return;
+    let ideal = 0;
+    for (let r = 1; r <= Math.min(this.k, nTargets); r++) ideal += ndcgAt(r, this.k);
+    this.hits++;
+    this.recall += found / nTargets;
+    this.ndcg += dcg / ideal;
+    this.mrr += 1 / first;
   }
 
   addList(items: Int32Array): void {
@@ -180,7 +248,7 @@ class MetricSums {
       protocol,
       users: this.users,
       hr: this.hits / n,
-      recall: this.hits / n,
+      recall: this.recall / n,
       ndcg: this.ndcg / n,
       mrr: this.mrr / n,
       coverage: coveredItems / Math.max(1, this.train.nItems),

@@ -1,6 +1,7 @@
 export { type AlsIteration, type AlsOptions, AlsRecommender, closeAlsWorkers } from './als.ts';
 export { type ContentOptions, ContentRecommender, type ItemFeatures } from './content.ts';
 export { type DatasetFormat, type LoadOptions, loadInteractions } from './datasets.ts';
+export { type EaseOptions, EaseRecommender } from './ease.ts';
 export {
   type EvaluateOptions,
   type EvaluationResult,

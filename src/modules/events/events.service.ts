@@ -4,6 +4,7 @@ import type { Database } from '../../db/database.ts';
 import { appError, Errors } from '../../errors.ts';
 import { awardPointsForEvents } from '../loyalty/index.ts';
 import { updateProfilesForEvents } from '../profiles/index.ts';
+import { recordFeedbackForEvents } from '../recommendations/recommendations.feedback.ts';
 import { recordEventStats } from '../stats/index.ts';
 import { applyInstantUpgrades } from '../tiers/index.ts';
 import {
@@ -97,6 +98,8 @@ async function insertAndReconcile(
   await recordEventStats(db, ctx.dialect, stored);
   // Member profiles too: a stored event is always in its member's profile.
   await updateProfilesForEvents(ctx, db, stored);
+  // Events that name a served recommendation list are its clicks, carts and orders.
+  await recordFeedbackForEvents(db, stored);
   // Points and tier upgrades in the same transaction: an event is stored iff its points are.
   const changed = await awardPointsForEvents(ctx, db, stored, { imported });
   if (changed.length > 0) await applyInstantUpgrades(ctx, db, changed);

@@ -2,6 +2,7 @@
 export { modelJobs } from './models.jobs.ts';
 export { modelRoutes } from './models.routes.ts';
 export {
+  activeModels,
   findModel,
   getModel,
   latestActiveModel,
@@ -9,6 +10,7 @@ export {
   modelDto,
   queueTraining,
   saveModel,
+  saveModelSet,
 } from './models.service.ts';
 export type { ModelsTable } from './models.table.ts';
 export {

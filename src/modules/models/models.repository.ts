@@ -32,6 +32,18 @@ export async function findActiveModelRow(db: Database, kind: string): Promise<Mo
     .executeTakeFirst();
 }
 
+/** Every active model of a kind, newest first. */
+export async function findActiveModelRows(db: Database, kind: string): Promise<ModelsTable[]> {
+  return db
+    .selectFrom('models')
+    .selectAll()
+    .where('kind', '=', kind)
+    .where('state', '=', 'active')
+    .orderBy('createdAt', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
 /** Newest first, keyset on (created_at, id); the artifact is left out. */
 export async function listModelRows(
   db: Database,

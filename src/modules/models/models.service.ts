@@ -40,22 +40,40 @@ function toStored(row: ModelsTable): StoredModel {
  * transaction (so readers see exactly one active model of a kind at any time).
  */
 export async function saveModel(ctx: AppContext, model: NewModel): Promise<StoredModel> {
-  const row: ModelsTable = {
+  const [saved] = await saveModelSet(ctx, [model]);
+  return saved as StoredModel;
+}
+
+/**
+ * Saves models of one kind that serve together (the variants of an A/B experiment): in one
+ * transaction every active model of the kind is retired and these become the active ones.
+ */
+export async function saveModelSet(ctx: AppContext, models: readonly NewModel[]): Promise<StoredModel[]> {
+  const kinds = new Set(models.map((m) => m.kind));
+  if (kinds.size !== 1) throw new Error('a model set holds models of exactly one kind');
+  const now = ctx.clock.now();
+  const rows: ModelsTable[] = models.map((model) => ({
     id: newId('mdl'),
     kind: model.kind,
     state: 'active',
-    createdAt: ctx.clock.now(),
+    createdAt: now,
     dataThrough: model.dataThrough,
     params: JSON.stringify(model.params),
     metrics: JSON.stringify(model.metrics),
     artifact: model.artifact,
     jobId: model.jobId ?? null,
-  };
+  }));
   await ctx.db.transaction().execute(async (trx) => {
-    await repo.retireActiveModels(trx, model.kind);
-    await repo.insertModelRow(trx, row);
+    await repo.retireActiveModels(trx, rows[0]!.kind);
+    for (const row of rows) await repo.insertModelRow(trx, row);
   });
-  return toStored(row);
+  return rows.map(toStored);
+}
+
+/** Every active model of a kind (with artifacts), newest first: one, or an experiment's set. */
+export async function activeModels(db: Database, kind: string): Promise<StoredModel[]> {
+  const rows = await repo.findActiveModelRows(db, kind);
+  return rows.map(toStored);
 }
 
 /** A model with its artifact, or null. */

@@ -4,7 +4,7 @@ import { buildApp } from '../../app.ts';
 import { apiKeyWithScopes, bearer, operatorToken } from '../../testing/credentials.ts';
 import { createTestContext, type TestContext, testDatabases } from '../../testing/test-context.ts';
 import { getJob } from '../jobs/index.ts';
-import { findModel, latestActiveModel, saveModel } from './index.ts';
+import { activeModels, findModel, latestActiveModel, saveModel, saveModelSet } from './index.ts';
 
 type Headers = { authorization: string };
 
@@ -44,6 +44,26 @@ describe.each(testDatabases())('model registry on $name', (database) => {
     expect((await findModel(ctx.db, other.id))?.state).toBe('active');
     expect((await latestActiveModel(ctx.db, 'value'))?.id).toBe(second.id);
     expect((await latestActiveModel(ctx.db, 'value'))?.artifact).toBe('{"big":true}');
+  });
+
+  it('saves the models of an experiment as one active set, retiring the set before it', async () => {
+    const single = await save('set-kind', 1);
+    ctx.clock.advance(1000);
+    const model = (n: number) => ({
+      kind: 'set-kind',
+      dataThrough: ctx.clock.now(),
+      params: { n },
+      metrics: {},
+      artifact: null,
+    });
+    const set = await saveModelSet(ctx, [model(2), model(3)]);
+    expect((await findModel(ctx.db, single.id))?.state).toBe('retired');
+    const active = await activeModels(ctx.db, 'set-kind');
+    expect(active.map((m) => m.id).sort()).toEqual(set.map((m) => m.id).sort());
+    await expect(saveModelSet(ctx, [model(4), { ...model(5), kind: 'other-kind' }])).rejects.toThrow(
+      'exactly one kind',
+    );
+    expect((await activeModels(ctx.db, 'set-kind')).length).toBe(2);
   });
 
   it('lists models of a kind newest first, page by page, without their artifacts', async () => {

@@ -1,7 +1,32 @@
 // The recommendations module's public surface; other modules import only from here.
-export { recommendationJobs } from './recommendations.jobs.ts';
+export {
+  DAY_MS as RECOMMEND_DAY_MS,
+  type ExtractedInteractions,
+  eventWeight,
+  extractInteractions,
+} from './recommendations.extract.ts';
+export { type MemberHistoryResult, memberHistories, memberHistory } from './recommendations.history.ts';
+export {
+  RECOMMEND_TRAIN,
+  type RecommendJobResult,
+  recommendationJobs,
+  recommendTrainJob,
+} from './recommendations.jobs.ts';
+export {
+  getServingModels,
+  invalidateServingModels,
+  type LoadedRecommendModel,
+  loadStoredModel,
+  type ServingModels,
+} from './recommendations.model-cache.ts';
 export { recommendationRoutes } from './recommendations.routes.ts';
+export { getRecommendationSettings, updateRecommendationSettings } from './recommendations.settings.ts';
 export { recommendationSettingsRoutes } from './recommendations.settings-routes.ts';
+export {
+  DEFAULT_RECOMMENDATION_SETTINGS,
+  type RecommendationSettings,
+  recommendationSettingsSchema,
+} from './recommendations.settings-types.ts';
 export type {
   MemberPreferencesTable,
   RecommendationFeedbackTable,

@@ -17,6 +17,8 @@ const NAV_LABELS: Record<Section, MessageKey> = {
   value: 'shell.value',
   segments: 'shell.segments',
   clusters: 'shell.clusters',
+  recommend: 'shell.recommend',
+  similar: 'shell.similar',
   audit: 'shell.audit',
   admin: 'shell.admin',
 };
@@ -52,7 +54,7 @@ const NAV: readonly NavEntry[] = [
     id: 'insights',
     label: 'shell.insights',
     icon: 'insights',
-    sections: ['value', 'segments', 'clusters'],
+    sections: ['value', 'segments', 'clusters', 'recommend', 'similar'],
   },
   { kind: 'page', section: 'audit', icon: 'audit' },
   { kind: 'page', section: 'admin', icon: 'admin' },

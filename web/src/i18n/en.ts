@@ -29,6 +29,8 @@ export const en = {
   'shell.value': 'Value overview',
   'shell.segments': 'Segments',
   'shell.clusters': 'Clusters',
+  'shell.recommend': 'Recommendations',
+  'shell.similar': 'Similar items',
   'shell.audit': 'Audit log',
   'shell.admin': 'Administration',
   'shell.logout': 'Sign out',

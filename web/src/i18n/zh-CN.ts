@@ -31,6 +31,8 @@ export const zhCN: Messages = {
   'shell.value': '价值概览',
   'shell.segments': '人群分组',
   'shell.clusters': '聚类分群',
+  'shell.recommend': '个性化推荐',
+  'shell.similar': '相似商品',
   'shell.audit': '审计日志',
   'shell.admin': '系统管理',
   'shell.logout': '退出登录',

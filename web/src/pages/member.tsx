@@ -15,6 +15,8 @@ import { MemberEvents, MemberOrders } from './member-activity.tsx';
 const LoyaltyPanels = lazy(() => import('./member-loyalty.tsx'));
 // The value panel (scores, reasons, segments, profile) brings ECharts and its own texts.
 const MemberValuePanel = lazy(() => import('./member-value.tsx'));
+// The recommendations panel (items with reasons, filters) brings its own texts and styles.
+const MemberRecommendationsPanel = lazy(() => import('./member-recommendations.tsx'));
 
 function memberPath(id: string): string {
   return `/v1/members/${encodeURIComponent(id)}`;
@@ -111,11 +113,6 @@ function useReveal(id: string) {
 }
 
 const PANELS: { id: string; title: MessageKey; text: MessageKey }[] = [
-  {
-    id: 'panel-recommendations',
-    title: 'member.panel.recommendations',
-    text: 'member.panel.recommendationsText',
-  },
   { id: 'panel-risk', title: 'member.panel.risk', text: 'member.panel.riskText' },
 ];
 
@@ -212,6 +209,17 @@ export function MemberPage({ id }: { id: string }) {
             <h2 id="panel-value-h">{t('member.panel.value')}</h2>
             <Suspense fallback={<Loading scope="section" />}>
               <MemberValuePanel memberId={id} />
+            </Suspense>
+          </section>
+          <section
+            className="card"
+            data-testid="panel-recommendations"
+            aria-labelledby="panel-recommendations-h"
+          >
+            <h2 id="panel-recommendations-h">{t('member.panel.recommendations')}</h2>
+            <p className="muted small">{t('member.panel.recommendationsText')}</p>
+            <Suspense fallback={<Loading scope="section" />}>
+              <MemberRecommendationsPanel memberId={id} />
             </Suspense>
           </section>
           <div className="activity-grid">
