@@ -13,7 +13,7 @@
 // left out, beside the numpy reference's median iteration on the same training matrix.
 //
 // Usage: MEMBRAIN_DATASETS=/work/shared/data nice -n 10 node bin/run-ts.mjs bench/recommend-als.bench.ts
-//        [--tune] [--only NAME] [--skip-speed] [--skip-quality]
+//        [--tune [--grid λ:α,…] [--validation-users N (0: all)]] [--only NAME,…] [--skip-speed] [--skip-quality]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,9 +103,9 @@ const SETS: SetSpec[] = [
     format: 'pairs',
     peer: '0.0382 / 0.0752',
     sampledPeer: '0.5341 / 0.7417',
-    params: { regularization: 100, alpha: 100, validation: '0.0396 / 0.0808' },
+    params: { regularization: 200, alpha: 100, validation: '0.0398 / 0.0797' },
     sampledParams: { regularization: 1000, alpha: 300, validation: '0.5529 / 0.7577' },
-    grid: '10:10,30:10,100:10,100:100,300:100,1000:100,1000:300',
+    grid: '10:10,30:10,100:10,100:100,300:100,1000:100,1000:300,50:50,200:200,200:100',
     validationUsers: 6000,
   },
 ];
@@ -153,7 +153,10 @@ async function load(spec: SetSpec) {
 async function tune(spec: SetSpec): Promise<Row[]> {
   const { split } = await load(spec);
   const validation = split.validation!;
-  const targets = subsample(validation.target, spec.validationUsers);
+  const users = args.includes('--validation-users')
+    ? Number(args[args.indexOf('--validation-users') + 1])
+    : spec.validationUsers;
+  const targets = subsample(validation.target, users);
   const rows: Row[] = [];
   for (const { regularization, alpha } of gridFor(spec)) {
     const model = new AlsRecommender({ regularization, alpha });
@@ -229,7 +232,7 @@ async function speed(spec: SetSpec): Promise<Row> {
   // OpenBLAS's own threads spin-wait, which collapses when the cores are shared with other work:
   // the reference runs with its default threads and with one, and the faster counts.
   const numpy: Record<string, number> = { default: Number.NaN, '1': Number.NaN };
-  const numpyCpu = Number.NaN;
+  let numpyCpu = Number.NaN;
   try {
     const { indptr, indices, weights } = train.byUser;
     writeFileSync(join(dir, 'train.indptr'), indptr);

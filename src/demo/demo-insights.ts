@@ -2,6 +2,7 @@ import type { AppContext } from '../context.ts';
 import { INSIGHTS_REFRESH, type RefreshResult } from '../modules/insights/index.ts';
 import { createJob, runJob } from '../modules/jobs/index.ts';
 import { trainDemoRecommendations } from './demo-recommend.ts';
+import { runDemoRecommendations } from './demo-recommendations.ts';
 import { ensureDemoSegments } from './demo-segments.ts';
 
 /**
@@ -10,7 +11,8 @@ import { ensureDemoSegments } from './demo-segments.ts';
  * path, so the profiles are built from scratch here; it runs as an ordinary job, visible on the
  * jobs page. A few example segments are saved first, so the refresh counts them. Recommendations
  * are trained last (they read the segments for their cold-start lists) and reported as one more
- * finished phase.
+ * finished phase; then a fortnight of simulated feedback on served lists gives the click-through
+ * and A/B report something to show.
  */
 export async function runDemoInsights(ctx: AppContext): Promise<RefreshResult> {
   await ensureDemoSegments(ctx);
@@ -21,5 +23,14 @@ export async function runDemoInsights(ctx: AppContext): Promise<RefreshResult> {
   }
   const refresh = ended.result as RefreshResult;
   const recommend = await trainDemoRecommendations(ctx);
-  return { ...refresh, finished: [...refresh.finished, recommend] };
+  const started = performance.now();
+  const feedback = await runDemoRecommendations(ctx);
+  const simulated = {
+    type: 'recommend.feedback',
+    result: feedback,
+    done: feedback.lists,
+    ms: Math.round(performance.now() - started),
+    ...(feedback.skipped ? { skipped: feedback.skipped } : {}),
+  };
+  return { ...refresh, finished: [...refresh.finished, recommend, simulated] };
 }

@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.ts';
 import { ingestEvents } from '../modules/events/index.ts';
-import { loadServeSources, serveMemberList } from '../modules/recommendations/recommendations.serve.ts';
+import { loadServeSources, serveMemberList } from '../modules/recommendations/index.ts';
 import type { MemberList } from '../modules/recommendations/recommendations.types.ts';
 import { Rng, streamSeed } from './random.ts';
 

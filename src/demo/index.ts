@@ -3,6 +3,7 @@ export { ABUSE_RATES, type AbusePattern } from './abuse.ts';
 export type { DemoAbuseLabelsTable } from './demo.table.ts';
 export { runDemoInsights } from './demo-insights.ts';
 export { type DemoLoyaltyResult, runDemoLoyalty } from './demo-loyalty.ts';
+export { type DemoRecommendationsResult, runDemoRecommendations } from './demo-recommendations.ts';
 export {
   type DemoProgress,
   type DemoShopResult,

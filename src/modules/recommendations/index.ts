@@ -19,7 +19,10 @@ export {
   loadStoredModel,
   type ServingModels,
 } from './recommendations.model-cache.ts';
+export { buildReport } from './recommendations.report.ts';
 export { recommendationRoutes } from './recommendations.routes.ts';
+export { loadServeSources, serveMemberList } from './recommendations.serve.ts';
+export { serveSession } from './recommendations.session.ts';
 export { getRecommendationSettings, updateRecommendationSettings } from './recommendations.settings.ts';
 export { recommendationSettingsRoutes } from './recommendations.settings-routes.ts';
 export {
@@ -27,6 +30,7 @@ export {
   type RecommendationSettings,
   recommendationSettingsSchema,
 } from './recommendations.settings-types.ts';
+export { serveSimilar } from './recommendations.similar.ts';
 export type {
   MemberPreferencesTable,
   RecommendationFeedbackTable,

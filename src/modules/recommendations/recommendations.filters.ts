@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.ts';
+import { CATEGORY_SEPARATOR } from '../items/index.ts';
 import type { Reason } from './recommendations.types.ts';
 
 // Request-time filters over a scored candidate pool. The catalogue is read once per request for
@@ -42,9 +43,6 @@ export interface ListFilter {
 // SQLite allows 32,766 parameters, PostgreSQL 65,535; pools are far smaller, but stay safe.
 const LOOKUP_CHUNK = 1000;
 
-/** How items store a category path (`CATEGORY_SEPARATOR` of the items module). */
-const PATH_SEPARATOR = ' > ';
-
 /** Catalogue rows of `ids` (unknown ids are simply absent from the map). */
 export async function loadCatalogue(
   db: Database,
@@ -76,7 +74,7 @@ export async function loadCatalogue(
 /** A top-level category (`服饰`) or a path prefix (`服饰 > 女装`) matches the item's path. */
 export function inCategory(item: CatalogueItem, category: string): boolean {
   if (item.category === category || item.categoryPath === category) return true;
-  return item.categoryPath.startsWith(`${category}${PATH_SEPARATOR}`);
+  return item.categoryPath.startsWith(`${category}${CATEGORY_SEPARATOR}`);
 }
 
 /** Whether one catalogue item passes every filter. */

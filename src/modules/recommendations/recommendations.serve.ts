@@ -198,6 +198,7 @@ function toItem(c: ListedCandidate): RecommendedItem {
     itemId: c.itemId,
     score: Number(c.score.toFixed(6)),
     title: c.item.title,
+    titleEn: c.item.titleEn,
     category: c.item.category,
     price: c.item.price,
     inStock: c.item.inStock,

@@ -1,10 +1,10 @@
 import type { AppContext } from '../../context.ts';
 import type { ItemFeatures } from '../../ml/recommend/content.ts';
+import { CATEGORY_SEPARATOR } from '../items/index.ts';
 
 // The content model's view of an item: its category path levels, brand, price band (powers of
 // two of the major unit, so neighbouring prices share a token) and string attributes.
 
-const CATEGORY_SEPARATOR = ' > ';
 const CHUNK = 1000;
 
 export interface ItemFeatureRow {

@@ -38,6 +38,8 @@ export const recommendedItemSchema = z.object({
   itemId: z.string(),
   score: z.number(),
   title: z.string(),
+  /** The English title when the catalogue has one. */
+  titleEn: z.string().nullable(),
   category: z.string(),
   price: z.object({ amount: z.number().int(), currency: z.string() }),
   inStock: z.boolean(),
