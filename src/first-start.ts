@@ -31,7 +31,8 @@ export async function prepareFirstStart(ctx: AppContext, print: (line: string) =
     // The generator writes rows directly, past the services that keep the daily aggregates.
     await rebuildDailyStats(ctx);
     await runDemoLoyalty(ctx, { from: result.from, to: result.to });
-    // Profiles, value scores, segment sizes and clusters, so the insight pages are not empty.
+    // Profiles, value scores, segment sizes, clusters and a recommendation model, so the insight
+    // pages are not empty.
     await runDemoInsights(ctx);
     print(
       `Demo shop ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.members} members, ${result.items} items, ${result.events} events`,
