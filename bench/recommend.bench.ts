@@ -136,12 +136,15 @@ const describeParams = (params: Record<string, unknown>) =>
     .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : String(v)}`)
     .join(' ') || '-';
 
-/** The best candidate of each kind, in the order first tried. */
+/** Popularity with a half-life is the trending flavour: its own row, beside the plain peer row. */
+const labelOf = (c: Candidate) => (c.kind === 'popularity' && 'halfLife' in c.params ? 'trending' : c.kind);
+
+/** The best candidate of each kind (trending apart), in the order first tried. */
 function bestPerKind(candidates: readonly Candidate[]): Candidate[] {
-  const best = new Map<RecommenderKind, Candidate>();
+  const best = new Map<string, Candidate>();
   for (const c of candidates) {
-    const current = best.get(c.kind);
-    if (!current || c.validation.ndcg > current.validation.ndcg) best.set(c.kind, c);
+    const current = best.get(labelOf(c));
+    if (!current || c.validation.ndcg > current.validation.ndcg) best.set(labelOf(c), c);
   }
   return [...best.values()];
 }
@@ -201,9 +204,12 @@ async function runSet(spec: DatasetSpec): Promise<Row[]> {
       fitSeconds = (performance.now() - start) / 1000;
     }
     const r = evaluateRecommender(model, split.train, split.test, { protocol: spec.protocol });
-    rows.push(testRow(spec, data, c.kind, c, r, fitSeconds, spec.peers[c.kind] ?? '-'));
+    const label = labelOf(c);
+    rows.push(
+      testRow(spec, data, label, c, r, fitSeconds, label === c.kind ? (spec.peers[c.kind] ?? '-') : '-'),
+    );
     if (c === selection.best) {
-      const auto = testRow(spec, data, `auto → ${c.kind}`, c, r, fitSeconds, `best peer ${spec.bestPeer}`);
+      const auto = testRow(spec, data, `auto → ${label}`, c, r, fitSeconds, `best peer ${spec.bestPeer}`);
       auto.selectionSeconds = Number(selection.seconds.toFixed(1));
       auto.candidates = selection.candidates.length;
       rows.push(auto);
@@ -240,7 +246,7 @@ async function timeSplitRows(spec: DatasetSpec, data: Interactions): Promise<Row
     model.fit(split.train);
     const fitSeconds = (performance.now() - start) / 1000;
     const r = evaluateTargets(model, split.train, split.test);
-    const label = c === selection.best ? `auto → ${c.kind}` : c.kind;
+    const label = c === selection.best ? `auto → ${labelOf(c)}` : labelOf(c);
     const row = testRow({ ...spec, protocol: 'full' }, data, label, c, r, fitSeconds, '-');
     rows.push({ ...row, protocol: `time (${split.users} users)`, 'recall@10': fixed(r.recall) });
   }

@@ -105,8 +105,9 @@ describe.each(testDatabases())('recommend.train on $name', (database) => {
     it('keeps the iterations of an ALS fit as the run’s training curve', async () => {
       await train({ model: 'als' });
       const [model] = (await listModels(ctx, { kind: 'recommend', limit: 1 })).data;
-      const metrics = model?.metrics as { curve: { iteration: number; seconds: number }[] };
-      expect((model?.params as { model: string }).model).toBe('als');
+      if (!model) throw new Error('no model was saved');
+      const metrics = model.metrics as { curve: { iteration: number; seconds: number }[] };
+      expect((model.params as { model: string }).model).toBe('als');
       expect(metrics.curve.length).toBeGreaterThan(1);
       const iterations = metrics.curve.map((p) => p.iteration);
       expect(iterations).toEqual([...iterations].sort((a, b) => a - b));
