@@ -5,14 +5,14 @@
 // user's training items filtered, NDCG@10 / HR@10; Video also with the sampled protocol (target vs
 // 100 random unseen items). Hyper-parameters (λ, α) were chosen on the validation target with
 // `--tune` (each set's grid below; validation users subsampled on the larger sets) and are
-// recorded in SETS and /work/notes/als-params.md; the model is then refitted on all but the
+// recorded in SETS and docs/recommend-tuning.md; the model is then refitted on all but the
 // test targets. 64 factors, 15 iterations, 3 CG steps. Peak RSS is the process's maximum so far.
 //
 // Speed: seconds per iteration (64 factors, 3 CG steps) on Beauty-5core and BERT4Rec-Beauty, as
 // (time of a 1 + N iteration fit − time of a 1 iteration fit) / N, so setup and worker start are
 // left out, beside the numpy reference's median iteration on the same training matrix.
 //
-// Usage: MEMBRAIN_DATASETS=/work/shared/data nice -n 10 node bin/run-ts.mjs bench/recommend-als.bench.ts
+// Usage: MEMBRAIN_DATASETS=../shared/data nice -n 10 node bin/run-ts.mjs bench/recommend-als.bench.ts
 //        [--tune [--grid λ:α,…] [--validation-users N (0: all)]] [--only NAME,…] [--skip-speed] [--skip-quality]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

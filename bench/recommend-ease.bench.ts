@@ -9,7 +9,7 @@
 // in the same run. GFLOP/s counts n³ flops, the symmetric inverse's work; numpy's LU-based inv
 // does about 2n³. Timings are noisy when other work shares the 2 cores (the load is printed); the
 // CPU seconds of all our threads are printed beside them, as the figure less moved by the load.
-// Usage: MEMBRAIN_DATASETS=/work/shared/data nice -n 10 node bin/run-ts.mjs bench/recommend-ease.bench.ts \
+// Usage: MEMBRAIN_DATASETS=../shared/data nice -n 10 node bin/run-ts.mjs bench/recommend-ease.bench.ts \
 //   [--set ml-100k,beauty,video] [--lambdas 100,500] [--kernels ml-100k,beauty]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -8,7 +8,7 @@
 // timestamps, only order, so they get no time split.
 // Peak RSS is the process's maximum resident set so far (it only grows over a run: run one set per
 // process, `--set`, for a per-set figure). Timings are noisy when other work shares the 2 cores.
-// Usage: MEMBRAIN_DATASETS=/work/shared/data nice -n 10 node bin/run-ts.mjs bench/recommend.bench.ts \
+// Usage: MEMBRAIN_DATASETS=../shared/data nice -n 10 node bin/run-ts.mjs bench/recommend.bench.ts \
 //   [--set ml-100k,beauty,bert4rec-beauty,video-sampled,video-full] [--kinds popularity,item-knn,als,ease]
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -115,7 +115,7 @@ describe('EaseRecommender', () => {
 
 // ../shared/BENCHMARKS.md, Recommendation, ml-100k: leave-one-out by time (same-second ratings by
 // item id), full ranking, training items filtered. Peer EASE: NDCG@10 0.0416 / HR@10 0.0880.
-// λ = 150 was chosen on the validation target (/work/notes/ease-params.md, bench/recommend-ease.bench.ts).
+// λ = 150 was chosen on the validation target (docs/recommend-tuning.md, bench/recommend-ease.bench.ts).
 const datasets = process.env.MEMBRAIN_DATASETS;
 if (!datasets)
   console.warn('ml-100k EASE benchmark skipped: set MEMBRAIN_DATASETS to the benchmark data folder');

@@ -85,7 +85,7 @@ export function defaultGrid(
       );
     }
     case 'als': {
-      // λ/α between 1 and 3 covered every set's best (ALS tuning notes); the sampled-100 protocol
+      // λ/α between 1 and 3 covered every set's best (docs/recommend-tuning.md); the sampled-100 protocol
       // wants far stronger λ and α (Video: λ 1000, α 300, the peer's setting).
       const full = [
         [10, 3],
