@@ -12,9 +12,12 @@ import { ensureDemoSegments } from './demo-segments.ts';
  * jobs page. A few example segments are saved first, so the refresh counts them. Recommendations
  * are trained last (they read the segments for their cold-start lists) and reported as one more
  * finished phase; then a fortnight of simulated feedback on served lists gives the click-through
- * and A/B report something to show.
+ * and A/B report something to show (`recommendations: false` leaves both out).
  */
-export async function runDemoInsights(ctx: AppContext): Promise<RefreshResult> {
+export async function runDemoInsights(
+  ctx: AppContext,
+  options: { recommendations?: boolean } = {},
+): Promise<RefreshResult> {
   await ensureDemoSegments(ctx);
   const job = await createJob(ctx, INSIGHTS_REFRESH, {}, 'demo');
   const ended = await runJob(ctx, job.id, { force: true });
@@ -22,6 +25,7 @@ export async function runDemoInsights(ctx: AppContext): Promise<RefreshResult> {
     throw new Error(`demo insights failed: ${ended?.error ?? 'the job did not run'}`);
   }
   const refresh = ended.result as RefreshResult;
+  if (options.recommendations === false) return refresh;
   const recommend = await trainDemoRecommendations(ctx);
   const started = performance.now();
   const feedback = await runDemoRecommendations(ctx);
