@@ -4,8 +4,6 @@
 // measured in the same run (autocannon in its own process, as in member-read.bench.ts). Every
 // request is a full serve: settings and model from the per-process caches, catalogue lookup,
 // filters, category cap, reasons, and the exposure row written to recommendations_served.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { buildInteractions, type Interaction } from '../src/ml/recommend/interactions.ts';
 import { ItemKnnRecommender } from '../src/ml/recommend/item-knn.ts';
 import { encodeSavedRecommender } from '../src/ml/recommend/serving.ts';
@@ -13,40 +11,15 @@ import { ingestEvents } from '../src/modules/events/index.ts';
 import { upsertItems } from '../src/modules/items/index.ts';
 import { upsertMember } from '../src/modules/members/index.ts';
 import { saveModel } from '../src/modules/models/index.ts';
+import { DURATION_S, type LoadRun, load } from './lib/autocannon.ts';
 import { median, report } from './lib/report.ts';
 import { BENCH_API_KEY, startBareServer, startBenchServer } from './lib/server.ts';
 
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const AUTOCANNON = join(import.meta.dirname, '..', 'node_modules', '.bin', 'autocannon');
 const ITEMS = 2000;
 const CATEGORIES = 20;
 const MEMBERS = 1000;
 const EVENTS_PER_MEMBER = 20;
-
-type Run = { rps: number; p50: number; p99: number };
-
-/** Runs autocannon in its own process, so the load generator does not share the server's core. */
-function load(url: string, headers: Record<string, string> = {}): Promise<Run> {
-  const args = ['-c', '50', '-d', String(DURATION_S), '-j'];
-  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
-  args.push(url);
-  return new Promise((resolve, reject) => {
-    execFile(AUTOCANNON, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
-      if (error) return reject(error);
-      const result = JSON.parse(stdout) as {
-        requests: { average: number };
-        latency: { p50: number; p99: number };
-        non2xx: number;
-        errors: number;
-      };
-      if (result.non2xx > 0 || result.errors > 0) {
-        return reject(new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`));
-      }
-      resolve({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 });
-    });
-  });
-}
 
 /** Deterministic shop: each member sticks to two categories; items of a category are co-viewed. */
 function memberItems(m: number): string[] {
@@ -140,14 +113,14 @@ for (const target of targets) {
   console.log(`${target.route}: ${body.strategy ?? 'similar'}, ${body.items?.length} items`);
 }
 
-const bareRuns: Run[] = [];
-const runs = targets.map(() => [] as Run[]);
+const bareRuns: LoadRun[] = [];
+const runs = targets.map(() => [] as LoadRun[]);
 for (let round = 0; round < ROUNDS; round++) {
   bareRuns.push(await load(`${bare.url}/constant`));
   for (const [t, target] of targets.entries())
     runs[t]?.push(await load(`${membrain.url}${target.url}`, auth));
 }
-const row = (name: string, list: Run[]) => ({
+const row = (name: string, list: LoadRun[]) => ({
   route: name,
   reqPerSec: Math.round(median(list.map((r) => r.rps))),
   p50ms: median(list.map((r) => r.p50)),
