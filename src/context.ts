@@ -33,6 +33,8 @@ export interface AppContext {
   readonly crypto: CryptoContext;
   readonly rateLimiter: RateLimiter;
   readonly masterKeySource: MasterKeyResult['source'];
+  /** Runs `hook` at close, before the database closes (write-behind buffers flush there). */
+  onClose(hook: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function createContext(config: Config, options: CreateContextOption
     const pii = new PiiCipher(() => loadDataKeys(database.db, wrapKey));
     await pii.reload();
     const rateLimiter = await createRateLimiter(config, clock);
+    const closeHooks: (() => Promise<void>)[] = [];
     return {
       config,
       db: database.db,
@@ -81,7 +84,17 @@ export async function createContext(config: Config, options: CreateContextOption
         operatorJwtKey: deriveSubkey(masterKey.key, 'operator-jwt'),
       },
       rateLimiter,
+      onClose(hook) {
+        closeHooks.push(hook);
+      },
       async close() {
+        for (const hook of closeHooks.splice(0)) {
+          try {
+            await hook();
+          } catch (error) {
+            log.error({ err: error }, 'a close hook failed');
+          }
+        }
         await rateLimiter.close();
         await database.close();
       },

@@ -4,7 +4,11 @@ import type { Database } from '../../db/database.ts';
 import { appError, Errors } from '../../errors.ts';
 import { awardPointsForEvents } from '../loyalty/index.ts';
 import { updateProfilesForEvents } from '../profiles/index.ts';
-import { recordFeedbackForEvents } from '../recommendations/recommendations.feedback.ts';
+import { flushExposuresNamed } from '../recommendations/recommendations.exposure-log.ts';
+import {
+  namedRecommendationIds,
+  recordFeedbackForEvents,
+} from '../recommendations/recommendations.feedback.ts';
 import { recordEventStats } from '../stats/index.ts';
 import { applyInstantUpgrades } from '../tiers/index.ts';
 import {
@@ -129,6 +133,9 @@ export async function ingestEvents(
       ? 0
       : insertAndReconcile(ctx, db, known, prefix, triage, options.imported ?? false);
   };
+  // A list served moments ago may still be queued in this process: store it before its feedback
+  // (a caller's own transaction, as the importer's, cannot wait for that write).
+  if (!options.db) await flushExposuresNamed(ctx.db, namedRecommendationIds(candidates.map((c) => c.event)));
   const accepted =
     candidates.length === 0
       ? 0

@@ -5,6 +5,7 @@ import { appError, Errors } from '../../errors.ts';
 import { zodDetails } from '../../http/error-handler.ts';
 import { decodeCursor, toPage } from '../../http/pagination.ts';
 import { parseJsonColumn } from '../../lib/json.ts';
+import { forgetCatalogueItems } from './items.catalogue.ts';
 import {
   countItemsByCategory,
   findExistingItemIds,
@@ -82,6 +83,12 @@ export async function saveItems(
   await upsertItemRows(
     db,
     items.map((item) => toRow(item, now)),
+  );
+  // Before the commit, so a list served right after it reads the new facts (ctx.db: the cache is
+  // keyed by the database, `db` may be the transaction).
+  forgetCatalogueItems(
+    ctx.db,
+    items.map((item) => item.id),
   );
   return { created: items.length - existing.size, updated: existing.size };
 }

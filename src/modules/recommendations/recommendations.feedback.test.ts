@@ -10,16 +10,18 @@ describe.each(testDatabases())('recommendation feedback on $name', (database) =>
 
   beforeAll(async () => {
     ctx = await createTestContext(database, { config: { events: { autoCreateMembers: true } } });
-    await recordServed(ctx.db, {
-      id: 'rec_list1',
-      memberId: 'fb-1',
-      surface: 'member',
-      modelId: 'mdl_x',
-      variant: null,
-      strategy: 'online',
-      itemIds: ['i1', 'i2', 'i3'],
-      servedAt: Date.UTC(2026, 0, 15, 11),
-    });
+    await recordServed(ctx.db, [
+      {
+        id: 'rec_list1',
+        memberId: 'fb-1',
+        surface: 'member',
+        modelId: 'mdl_x',
+        variant: null,
+        strategy: 'online',
+        itemIds: ['i1', 'i2', 'i3'],
+        servedAt: Date.UTC(2026, 0, 15, 11),
+      },
+    ]);
   });
   afterAll(async () => {
     await ctx?.close();

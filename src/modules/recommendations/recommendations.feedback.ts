@@ -22,22 +22,38 @@ export interface ServedList {
   servedAt: number;
 }
 
-/** Logs a served list (one insert; the id is the `recommendationId` the reply carries). */
-export async function recordServed(db: Database, list: ServedList): Promise<void> {
+/** Logs served lists in one insert (each id is the `recommendationId` its reply carried). */
+export async function recordServed(db: Database, lists: readonly ServedList[]): Promise<void> {
+  if (lists.length === 0) return;
   await db
     .insertInto('recommendationsServed')
-    .values({
-      id: list.id,
-      memberId: list.memberId,
-      surface: list.surface,
-      modelId: list.modelId,
-      variant: list.variant,
-      strategy: list.strategy,
-      items: JSON.stringify(list.itemIds),
-      itemCount: list.itemIds.length,
-      servedAt: list.servedAt,
-    })
+    .values(
+      lists.map((list) => ({
+        id: list.id,
+        memberId: list.memberId,
+        surface: list.surface,
+        modelId: list.modelId,
+        variant: list.variant,
+        strategy: list.strategy,
+        items: JSON.stringify(list.itemIds),
+        itemCount: list.itemIds.length,
+        servedAt: list.servedAt,
+      })),
+    )
     .execute();
+}
+
+/** The served-list ids events name (the feedback types only, string ids only). */
+export function namedRecommendationIds(
+  events: readonly { type: string; properties?: Record<string, unknown> | undefined }[],
+): string[] {
+  const ids: string[] = [];
+  for (const event of events) {
+    if (!FEEDBACK_TYPES.has(event.type)) continue;
+    const value = event.properties?.recommendationId;
+    if (typeof value === 'string' && value.length > 0 && value.length <= 64) ids.push(value);
+  }
+  return ids;
 }
 
 /** The fields of a stored event row the feedback hook reads. */

@@ -1,26 +1,14 @@
-import type { Database } from '../../db/database.ts';
-import { CATEGORY_SEPARATOR } from '../items/index.ts';
+import { CATEGORY_SEPARATOR, type CatalogueItem } from '../items/index.ts';
 import type { Reason } from './recommendations.types.ts';
 
-// Request-time filters over a scored candidate pool. The catalogue is read once per request for
-// the pool's ids only; an item missing from it (deleted, or never sent by the store) is never shown.
+// Request-time filters over a scored candidate pool, with the catalogue facts of the pool's ids
+// (items.catalogue.ts); an item missing from the catalogue is never shown.
 
 /** A scored item on its way into a list; `reason` is set where the source already knows it. */
 export interface Candidate {
   itemId: string;
   score: number;
   reason: Reason | null;
-}
-
-/** The catalogue facts filters, diversity and the reply need. */
-export interface CatalogueItem {
-  id: string;
-  title: string;
-  titleEn: string | null;
-  category: string;
-  categoryPath: string;
-  price: { amount: number; currency: string };
-  inStock: boolean;
 }
 
 /** A candidate with its catalogue facts, after filtering. */
@@ -38,37 +26,6 @@ export interface ListFilter {
   /** Items the member bought: left out unless their top-level category is repeat-purchase. */
   bought: ReadonlySet<string>;
   repeatPurchaseCategories: ReadonlySet<string>;
-}
-
-// SQLite allows 32,766 parameters, PostgreSQL 65,535; pools are far smaller, but stay safe.
-const LOOKUP_CHUNK = 1000;
-
-/** Catalogue rows of `ids` (unknown ids are simply absent from the map). */
-export async function loadCatalogue(
-  db: Database,
-  ids: Iterable<string>,
-): Promise<Map<string, CatalogueItem>> {
-  const unique = [...new Set(ids)];
-  const out = new Map<string, CatalogueItem>();
-  for (let start = 0; start < unique.length; start += LOOKUP_CHUNK) {
-    const rows = await db
-      .selectFrom('items')
-      .select(['id', 'title', 'titleEn', 'category', 'categoryPath', 'priceAmount', 'currency', 'inStock'])
-      .where('id', 'in', unique.slice(start, start + LOOKUP_CHUNK))
-      .execute();
-    for (const row of rows) {
-      out.set(row.id, {
-        id: row.id,
-        title: row.title,
-        titleEn: row.titleEn,
-        category: row.category,
-        categoryPath: row.categoryPath,
-        price: { amount: Number(row.priceAmount), currency: row.currency },
-        inStock: Number(row.inStock) === 1,
-      });
-    }
-  }
-  return out;
 }
 
 /** A top-level category (`服饰`) or a path prefix (`服饰 > 女装`) matches the item's path. */

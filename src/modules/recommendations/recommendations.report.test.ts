@@ -33,16 +33,18 @@ describe.each(testDatabases())('recommendation report on $name', (database) => {
     servedAt: number,
     surface = 'member',
   ) {
-    await recordServed(ctx.db, {
-      id,
-      memberId,
-      surface: surface as 'member',
-      modelId: variant === 'b' ? 'mdl_b' : 'mdl_a',
-      variant,
-      strategy: 'online',
-      itemIds: Array.from({ length: 10 }, (_, k) => `i${k}`),
-      servedAt,
-    });
+    await recordServed(ctx.db, [
+      {
+        id,
+        memberId,
+        surface: surface as 'member',
+        modelId: variant === 'b' ? 'mdl_b' : 'mdl_a',
+        variant,
+        strategy: 'online',
+        itemIds: Array.from({ length: 10 }, (_, k) => `i${k}`),
+        servedAt,
+      },
+    ]);
   }
   async function feedback(recommendationId: string, type: string, itemId: string, at: number) {
     sequence += 1;

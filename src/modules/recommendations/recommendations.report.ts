@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { flushExposures } from './recommendations.exposure-log.ts';
 import type { Report, VariantReport } from './recommendations.types.ts';
 
 // Click-through and conversion per variant from the exposure log and its feedback. Feedback is
@@ -157,6 +158,8 @@ export async function buildReport(
   range: ReportRange,
   options: { variantOrder?: readonly string[]; surface?: string } = {},
 ): Promise<Report> {
+  // Lists this process served moments ago count too.
+  await flushExposures(db);
   const surface = options.surface ?? 'member';
   const fromMs = Date.parse(`${range.from}T00:00:00Z`);
   const toMs = Date.parse(`${range.to}T00:00:00Z`) + DAY_MS;

@@ -4,6 +4,7 @@ import { buildApp } from '../../app.ts';
 import { apiKeyWithScopes, bearer, memberToken, operatorToken } from '../../testing/credentials.ts';
 import { createTestContext, type TestContext, testDatabases } from '../../testing/test-context.ts';
 import { ingestEvents } from '../events/index.ts';
+import { flushExposures } from './recommendations.exposure-log.ts';
 import { insertPopular, saveTestModel, seedCatalogue, seedMembers } from './recommendations.serve.testing.ts';
 
 type Headers = { authorization: string };
@@ -217,6 +218,7 @@ describe.each(testDatabases())('recommendation routes on $name', (database) => {
       const before = await get('/v1/recommendations/report?from=2026-01-15&to=2026-01-15', analyst);
       const listsBefore = before.json().variants[0]?.lists ?? 0;
       const seen = (await get('/v1/members/r-new/recommendations', analyst)).json();
+      await flushExposures(ctx.db);
       const row = await ctx.db
         .selectFrom('recommendationsServed')
         .select('surface')

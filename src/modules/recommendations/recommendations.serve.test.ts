@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestContext, type TestContext, testDatabases } from '../../testing/test-context.ts';
 import { assignVariant } from './recommendations.ab.ts';
+import { FLUSH_MS, flushExposures } from './recommendations.exposure-log.ts';
 import {
   CLOTHES,
   fitTestModel,
@@ -153,14 +154,19 @@ describe.each(testDatabases())('serving recommendations on $name', (database) =>
       });
     });
 
-    it('logs every list served with its id, model, strategy and items', async () => {
+    it('logs every list served with its id, model, strategy and items, written behind the reply', async () => {
       const list = await serveMemberList(ctx, testSources(model, phoneHistory()), 'm-phone', options());
       expect(list.recommendationId).toMatch(/^rec_/);
-      const row = await ctx.db
-        .selectFrom('recommendationsServed')
-        .selectAll()
-        .where('id', '=', list.recommendationId)
-        .executeTakeFirstOrThrow();
+      // No flush here: the queue writes itself within FLUSH_MS.
+      const row = await vi.waitFor(
+        () =>
+          ctx.db
+            .selectFrom('recommendationsServed')
+            .selectAll()
+            .where('id', '=', list.recommendationId)
+            .executeTakeFirstOrThrow(),
+        { timeout: 20 * FLUSH_MS },
+      );
       expect(row).toMatchObject({
         memberId: 'm-phone',
         surface: 'member',
@@ -365,6 +371,7 @@ describe.each(testDatabases())('serving recommendations on $name', (database) =>
       const list: MemberList = await serveMemberList(ctx, sources, 'm-phone', options());
       const variant = assignVariant(experiment, 'm-phone');
       expect(list.model).toEqual({ id: variant === 'a' ? 'mdl_a' : 'mdl_b', kind: 'item-knn', variant });
+      await flushExposures(ctx.db);
       const row = await ctx.db
         .selectFrom('recommendationsServed')
         .select('variant')

@@ -4,6 +4,7 @@ import { newId } from '../../lib/ids.ts';
 import { parseJsonColumn } from '../../lib/json.ts';
 import type { History, RecommenderKind, ServingRecommender } from '../../ml/recommend/serving.ts';
 import { topK } from '../../ml/recommend/top-k.ts';
+import { type CatalogueItem, loadCatalogue } from '../items/index.ts';
 import { assignVariant } from './recommendations.ab.ts';
 import { coldStartCandidates, findMemberFacts, popularPadding } from './recommendations.cold-start.ts';
 import {
@@ -13,14 +14,13 @@ import {
   modelSimilarity,
   resolveDiversity,
 } from './recommendations.diversity.ts';
-import { recordServed, type ServedList } from './recommendations.feedback.ts';
+import { exposureLog } from './recommendations.exposure-log.ts';
+import type { ServedList } from './recommendations.feedback.ts';
 import {
   applyFilter,
   type Candidate,
-  type CatalogueItem,
   type ListedCandidate,
   type ListFilter,
-  loadCatalogue,
 } from './recommendations.filters.ts';
 import { memberHistory } from './recommendations.history.ts';
 import { getServingModels } from './recommendations.model-cache.ts';
@@ -206,14 +206,14 @@ function toItem(c: ListedCandidate): RecommendedItem {
   };
 }
 
-/** Logs the exposure and returns the reply items with the list's id. */
-export async function recordList(
+/** Queues the exposure (written behind, recommendations.exposure-log.ts); the reply items and the list's id. */
+export function recordList(
   ctx: AppContext,
   list: Omit<ServedList, 'id' | 'itemIds' | 'servedAt'>,
   chosen: ListedCandidate[],
-): Promise<{ recommendationId: string; items: RecommendedItem[] }> {
+): { recommendationId: string; items: RecommendedItem[] } {
   const id = newId('rec');
-  await recordServed(ctx.db, {
+  exposureLog(ctx).add({
     ...list,
     id,
     itemIds: chosen.map((c) => c.itemId),
@@ -338,7 +338,7 @@ export async function serveMemberList(
     explain: plan.explain,
   });
   const served = servedModel(model, variant);
-  const { recommendationId, items } = await recordList(
+  const { recommendationId, items } = recordList(
     ctx,
     {
       memberId,

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.ts';
 import type { History } from '../../ml/recommend/serving.ts';
+import { loadCatalogue } from '../items/index.ts';
 import type { ListedCandidate, ListFilter } from './recommendations.filters.ts';
-import { loadCatalogue } from './recommendations.filters.ts';
 import { sessionReason, tasteReason } from './recommendations.reasons.ts';
 import {
   buildList,
@@ -84,7 +84,7 @@ export async function serveSession(
     model,
     ...(known ? { explain: sessionExplainer(ctx, known.model, known.history) } : {}),
   });
-  const { recommendationId, items } = await recordList(
+  const { recommendationId, items } = recordList(
     ctx,
     {
       memberId: null,

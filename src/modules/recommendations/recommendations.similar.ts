@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.ts';
 import { appError, Errors } from '../../errors.ts';
-import { type Candidate, type ListFilter, loadCatalogue } from './recommendations.filters.ts';
+import { loadCatalogue } from '../items/index.ts';
+import type { Candidate, ListFilter } from './recommendations.filters.ts';
 import { similarReason } from './recommendations.reasons.ts';
 import { buildList, poolSize, recordList, type ServeSources, servedModel } from './recommendations.serve.ts';
 import type { ListOptions, Reason, SimilarList } from './recommendations.types.ts';
@@ -42,7 +43,7 @@ export async function serveSimilar(
   };
   const padded = { ...options, category: options.category ?? seed.category };
   const chosen = await buildList(ctx, { pool, filter, options: padded, settings: sources.settings, model });
-  const { recommendationId, items } = await recordList(
+  const { recommendationId, items } = recordList(
     ctx,
     {
       memberId: null,
