@@ -214,6 +214,8 @@ export async function runEvalRecommend(
     seed,
     k,
     protocol: protocol === 'sampled' ? 'sampled' : 'full',
+    // Validation mirrors the test: a time-split test is predicted by models chosen on a time split.
+    ...(protocol === 'time' ? { validation: 'time' as const, validationFraction: checked.testFraction } : {}),
     ...(itemFeatures ? { itemFeatures } : {}),
   });
   const trainSeconds = selection.fitSeconds;

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadInteractions } from './datasets.ts';
-import { evaluateRecommender } from './evaluate.ts';
+import { evaluateRecommender, evaluateTargets } from './evaluate.ts';
 import { ItemKnnRecommender } from './item-knn.ts';
 import { PopularityRecommender } from './popularity.ts';
-import { splitLeaveOneOut } from './split.ts';
+import { selectRecommender } from './select.ts';
+import type { RecommenderKind } from './serving.ts';
+import { splitByTime, splitLeaveOneOut } from './split.ts';
 
 // ../shared/BENCHMARKS.md, Recommendation, ml-100k: leave-one-out by time (same-second ratings
 // ordered by item id, as the peers did), full ranking with training items filtered out.
@@ -38,5 +40,30 @@ describe.skipIf(!datasets)('ml-100k leave-one-out full ranking (MEMBRAIN_DATASET
     expect(knn.hr).toBeGreaterThanOrEqual(0.0774 - 0.005);
     expect(knn.ndcg).toBeGreaterThan(pop.ndcg);
     expect(knn.coverage).toBeGreaterThan(pop.coverage);
+  });
+
+  // On a time split (latest 20 % of ratings) the test period's recent hits matter more than each
+  // user's past: a time-based validation finds that, leave-one-out validation does not.
+  it('on a time split, time validation picks trending popularity, which beats item-kNN on the test', {
+    timeout: 60_000,
+  }, async () => {
+    const data = await loadInteractions(join(datasets as string, 'ml-100k', 'u.data'), 'movielens', {
+      ties: 'item-id',
+    });
+    const split = splitByTime(data, { testFraction: 0.2 });
+    const kinds: RecommenderKind[] = ['popularity', 'item-knn'];
+    const byTime = await selectRecommender(split.train, {
+      kinds,
+      validation: 'time',
+      validationFraction: 0.2,
+    });
+    const byLastItem = await selectRecommender(split.train, { kinds });
+    expect(byTime.best.kind).toBe('popularity');
+    expect(byTime.best.params.halfLife).toBeGreaterThan(0);
+    expect(byLastItem.best.kind).toBe('item-knn');
+    const trending = evaluateTargets(byTime.model, split.train, split.test);
+    const knn = evaluateTargets(byLastItem.model, split.train, split.test);
+    expect(trending.users).toBe(107);
+    expect(trending.ndcg).toBeGreaterThan(knn.ndcg + 0.03);
   });
 });

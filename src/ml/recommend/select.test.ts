@@ -3,6 +3,7 @@ import { buildInteractions, type Interaction } from './interactions.ts';
 import { createRecommender, loadRecommender } from './load.ts';
 import { type Candidate, selectRecommender } from './select.ts';
 import { decodeSavedRecommender, encodeSavedRecommender } from './serving.ts';
+import { splitByTime } from './split.ts';
 
 // Two tastes: even users take items g0-*, odd users g1-*; the g0 items are more popular overall, so
 // popularity serves odd users badly and item-kNN (which sees the taste) wins on validation.
@@ -67,6 +68,22 @@ describe('automatic model selection', () => {
       maxValidationUsers: 10,
     });
     expect(selection.best.validation.users).toBe(10);
+  });
+
+  it('validates on the latest interactions with validation: time', async () => {
+    const data = twoTastes();
+    const selection = await selectRecommender(data, {
+      kinds: ['popularity'],
+      validation: 'time',
+      validationFraction: 0.3,
+    });
+    // The users with history before the cut-off and new items after it, each with every such item.
+    const split = splitByTime(data, { testFraction: 0.3 });
+    expect(selection.best.validation.users).toBe(split.users);
+    expect(split.users).toBeGreaterThan(0);
+    await expect(
+      selectRecommender(data, { kinds: ['popularity'], validation: 'time', protocol: 'sampled' }),
+    ).rejects.toThrow(/protocol full/);
   });
 
   it('tries the content model only with item features', async () => {

@@ -1,10 +1,10 @@
 import { createRng } from '../gbdt/index.ts';
 import type { ItemFeatures } from './content.ts';
-import { type EvaluationResult, evaluateRecommender } from './evaluate.ts';
+import { type EvaluationResult, evaluateRecommender, evaluateTargets, type UserTargets } from './evaluate.ts';
 import type { Interactions } from './interactions.ts';
 import { createRecommender } from './load.ts';
 import type { RecommenderKind, ServingRecommender } from './serving.ts';
-import { splitLeaveOneOut } from './split.ts';
+import { splitByTime, splitLeaveOneOut } from './split.ts';
 
 /** One point of a training curve (ALS: one per iteration). */
 export interface CurvePoint {
@@ -54,6 +54,13 @@ export interface SelectOptions {
   maxValidationUsers?: number;
   /** Replaces the built-in grid of a kind. */
   grids?: Partial<Record<RecommenderKind, Record<string, unknown>[]>>;
+  /**
+   * What candidates predict on validation: each user's last item (`leave-one-out`, the default),
+   * or every new item after a cut-off in time (`time`: the latest `validationFraction` of the
+   * interactions, default 0.1) — choose `time` when the model will be judged on a time split.
+   */
+  validation?: 'leave-one-out' | 'time';
+  validationFraction?: number;
 }
 
 const AUTO_KINDS: readonly RecommenderKind[] = ['popularity', 'item-knn', 'als', 'ease', 'content'];
@@ -70,7 +77,9 @@ export function defaultGrid(
   switch (kind) {
     case 'popularity': {
       const span = timeSpan(data);
-      return span > 0 ? [{}, { halfLife: span / 8 }] : [{}];
+      // Half-lives from an eighth of the span down to about a day on a year of data: how fast
+      // taste moves differs by shop, and popularity candidates cost next to nothing.
+      return span > 0 ? [{}, ...[8, 32, 128, 512].map((part) => ({ halfLife: span / part }))] : [{}];
     }
     case 'item-knn': {
       const weightings = hasWeights(data) ? [false, true] : [false];
@@ -112,8 +121,9 @@ export function defaultGrid(
 
 /**
  * Picks the model with the best validation NDCG@k: each user's last item is held out of `data`
- * (leave-one-out by time), every candidate is fitted on the rest and ranks all items (or the target
- * against 100 sampled ones); the winner is refitted on all of `data`. Deterministic for a seed.
+ * (leave-one-out by time; or the latest interactions, `validation: 'time'`), every candidate is
+ * fitted on the rest and ranks all items (or the target against 100 sampled ones); the winner is
+ * refitted on all of `data`. Deterministic for a seed.
  */
 export async function selectRecommender(data: Interactions, options: SelectOptions = {}): Promise<Selection> {
   const started = performance.now();
@@ -124,8 +134,7 @@ export async function selectRecommender(data: Interactions, options: SelectOptio
       (kind !== 'content' || options.itemFeatures !== undefined),
   );
   if (kinds.length === 0) throw new Error('no recommender kind to select from');
-  const split = splitLeaveOneOut(data);
-  const targets = sampleUsers(split.test, options.maxValidationUsers ?? 20_000, options.seed ?? 1);
+  const validation = validationSplit(data, options);
   const context = options.itemFeatures ? { itemFeatures: options.itemFeatures } : {};
   const candidates: Candidate[] = [];
   for (const kind of kinds) {
@@ -136,14 +145,16 @@ export async function selectRecommender(data: Interactions, options: SelectOptio
       const curve: CurvePoint[] = [];
       const model = createRecommender(kind, withRuntime(kind, params, options.seed, curve), context);
       const fitStart = performance.now();
-      model.fit(split.train);
+      model.fit(validation.train);
       const seconds = (performance.now() - fitStart) / 1000;
-      const validation = evaluateRecommender(model, split.train, targets, {
-        k: options.k ?? 10,
-        protocol: options.protocol ?? 'full',
-        seed: options.seed ?? 42,
-      });
-      const candidate: Candidate = { kind, params, validation, seconds, ...(curve.length ? { curve } : {}) };
+      const result = validation.evaluate(model);
+      const candidate: Candidate = {
+        kind,
+        params,
+        validation: result,
+        seconds,
+        ...(curve.length ? { curve } : {}),
+      };
       candidates.push(candidate);
       options.onCandidate?.(candidate);
       // Let the event loop breathe between candidates (fits themselves are synchronous).
@@ -180,19 +191,77 @@ function withRuntime(
   return { seed: seed ?? 1, ...params, onIteration };
 }
 
-/** Keeps at most `max` of the users with a target, drawn with the seed; the others get -1. */
-function sampleUsers(targets: Int32Array, max: number, seed: number): Int32Array {
+/** The training data candidates are fitted on, and how a fitted candidate is scored. */
+interface ValidationSplit {
+  train: Interactions;
+  evaluate(model: ServingRecommender): EvaluationResult;
+}
+
+function validationSplit(data: Interactions, options: SelectOptions): ValidationSplit {
+  const max = options.maxValidationUsers ?? 20_000;
+  const seed = options.seed ?? 1;
+  const k = options.k ?? 10;
+  if ((options.validation ?? 'leave-one-out') === 'time') {
+    if (options.protocol === 'sampled') throw new Error('time validation ranks all items: use protocol full');
+    const split = splitByTime(data, { testFraction: options.validationFraction ?? 0.1 });
+    if (split.users === 0)
+      throw new Error('time validation: no user has history before the cut-off and new items after it');
+    const targets = sampleTargetUsers(split.test, max, seed);
+    return { train: split.train, evaluate: (model) => evaluateTargets(model, split.train, targets, { k }) };
+  }
+  const split = splitLeaveOneOut(data);
+  const targets = sampleTargetUsers(targetsOf(split.test), max, seed);
+  return {
+    train: split.train,
+    evaluate: (model) =>
+      evaluateRecommender(model, split.train, oneTargetEach(targets, data.nUsers), {
+        k,
+        protocol: options.protocol ?? 'full',
+        seed: options.seed ?? 42,
+      }),
+  };
+}
+
+/** Leave-one-out targets (one item per user, -1: none) as per-user lists. */
+function targetsOf(test: Int32Array): UserTargets {
+  const indptr = new Int32Array(test.length + 1);
+  const indices: number[] = [];
+  for (let u = 0; u < test.length; u++) {
+    if (test[u]! >= 0) indices.push(test[u]!);
+    indptr[u + 1] = indices.length;
+  }
+  return { indptr, indices: Int32Array.from(indices) };
+}
+
+/** Per-user lists holding at most one item each, back to one item per user (-1: none). */
+function oneTargetEach(targets: UserTargets, nUsers: number): Int32Array {
+  const out = new Int32Array(nUsers).fill(-1);
+  for (let u = 0; u < nUsers; u++)
+    if (targets.indptr[u + 1]! > targets.indptr[u]!) out[u] = targets.indices[targets.indptr[u]!]!;
+  return out;
+}
+
+/** Keeps the targets of at most `max` of the users that have any, drawn with the seed. */
+function sampleTargetUsers(targets: UserTargets, max: number, seed: number): UserTargets {
+  const nUsers = targets.indptr.length - 1;
   const users: number[] = [];
-  for (let u = 0; u < targets.length; u++) if (targets[u]! >= 0) users.push(u);
+  for (let u = 0; u < nUsers; u++) if (targets.indptr[u + 1]! > targets.indptr[u]!) users.push(u);
   if (users.length <= max) return targets;
   const rng = createRng(seed);
   for (let i = 0; i < max; i++) {
     const j = i + Math.floor(rng() * (users.length - i));
     [users[i], users[j]] = [users[j]!, users[i]!];
   }
-  const out = new Int32Array(targets.length).fill(-1);
-  for (let i = 0; i < max; i++) out[users[i]!] = targets[users[i]!]!;
-  return out;
+  const keep = new Uint8Array(nUsers);
+  for (let i = 0; i < max; i++) keep[users[i]!] = 1;
+  const indptr = new Int32Array(nUsers + 1);
+  const indices: number[] = [];
+  for (let u = 0; u < nUsers; u++) {
+    if (keep[u])
+      for (let p = targets.indptr[u]!; p < targets.indptr[u + 1]!; p++) indices.push(targets.indices[p]!);
+    indptr[u + 1] = indices.length;
+  }
+  return { indptr, indices: Int32Array.from(indices) };
 }
 
 function hasWeights(data: Interactions): boolean {
