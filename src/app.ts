@@ -23,6 +23,7 @@ import { operatorRoutes } from './modules/operators/index.ts';
 import { pointsRoutes } from './modules/points/index.ts';
 import { profileRoutes } from './modules/profiles/index.ts';
 import { recommendationRoutes, recommendationSettingsRoutes } from './modules/recommendations/index.ts';
+import { riskCaseRoutes, riskRoutes } from './modules/risk/index.ts';
 import { segmentRoutes } from './modules/segments/index.ts';
 import { statsRoutes } from './modules/stats/index.ts';
 import { tierRoutes } from './modules/tiers/index.ts';
@@ -93,6 +94,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       await v1.register(insightsRoutes(ctx));
       await v1.register(recommendationRoutes(ctx));
       await v1.register(recommendationSettingsRoutes(ctx));
+      await v1.register(riskRoutes(ctx));
+      await v1.register(riskCaseRoutes(ctx));
     },
     { prefix: '/v1' },
   );

@@ -89,6 +89,16 @@ export const configSchema = z
         pollMs: z.number().int().min(50).default(2_000),
       })
       .prefault({}),
+    risk: z
+      .object({
+        /** Stored decisions (inputs, features, reasons) older than this are purged daily. */
+        decisionRetentionDays: z.number().int().min(1).default(365),
+        /** How long velocity keys remember a member's devices and IPs ("new device" looks this far back). */
+        velocityRetentionDays: z.number().int().min(7).default(30),
+        /** Keys the in-memory velocity store keeps (least recently used evicted); Redis has no such cap. */
+        velocityMaxKeys: z.number().int().min(1000).default(100_000),
+      })
+      .prefault({}),
   })
   .strict();
 
@@ -116,6 +126,9 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'MEMBRAIN_API_KEY', path: ['bootstrap', 'apiKey'], type: 'string' },
   { name: 'MEMBRAIN_TRUST_PROXY', path: ['http', 'trustProxy'], type: 'bool' },
   { name: 'MEMBRAIN_EVENTS_AUTO_CREATE_MEMBERS', path: ['events', 'autoCreateMembers'], type: 'bool' },
+  { name: 'MEMBRAIN_RISK_DECISION_RETENTION_DAYS', path: ['risk', 'decisionRetentionDays'], type: 'int' },
+  { name: 'MEMBRAIN_RISK_VELOCITY_RETENTION_DAYS', path: ['risk', 'velocityRetentionDays'], type: 'int' },
+  { name: 'MEMBRAIN_RISK_VELOCITY_MAX_KEYS', path: ['risk', 'velocityMaxKeys'], type: 'int' },
 ];
 
 export class ConfigError extends Error {

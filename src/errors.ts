@@ -199,6 +199,31 @@ export const Errors = {
     404,
     'No such served recommendation list',
   ),
+  // Risk
+  RISK_BLOCKED: defineError(
+    'RISK_BLOCKED',
+    403,
+    'Refused by risk control; details name the decision and its reasons',
+  ),
+  RISK_CASE_NOT_FOUND: defineError('RISK_CASE_NOT_FOUND', 404, 'No such review case'),
+  RISK_CASE_CONFLICT: defineError(
+    'RISK_CASE_CONFLICT',
+    409,
+    'The case was changed by someone else; reload it and apply your change again',
+  ),
+  RISK_CASE_RESOLVED: defineError('RISK_CASE_RESOLVED', 409, 'The case is already resolved'),
+  RISK_SCENARIO_NOT_FOUND: defineError('RISK_SCENARIO_NOT_FOUND', 404, 'No such scenario version'),
+  RISK_DECISION_NOT_FOUND: defineError('RISK_DECISION_NOT_FOUND', 404, 'No such risk decision'),
+  RISK_LIST_ENTRY_NOT_FOUND: defineError(
+    'RISK_LIST_ENTRY_NOT_FOUND',
+    404,
+    'No such allow or block list entry',
+  ),
+  RISK_LIST_ENTRY_EXISTS: defineError(
+    'RISK_LIST_ENTRY_EXISTS',
+    409,
+    'The value is already on that list; remove the entry first to change it',
+  ),
   // Jobs
   JOB_NOT_FOUND: defineError('JOB_NOT_FOUND', 404, 'No such job'),
   JOB_TYPE_UNKNOWN: defineError('JOB_TYPE_UNKNOWN', 400, 'No such job type'),

@@ -6,6 +6,7 @@ import { modelJobs } from './modules/models/index.ts';
 import { pointsExpireJob, pointsReleaseJob } from './modules/points/index.ts';
 import { profileJobs } from './modules/profiles/index.ts';
 import { recommendationJobs } from './modules/recommendations/index.ts';
+import { riskPurgeJob } from './modules/risk/index.ts';
 import { segmentJobs } from './modules/segments/index.ts';
 import { tiersRecalculateJob } from './modules/tiers/index.ts';
 import { valueJobs } from './modules/value/index.ts';
@@ -22,6 +23,7 @@ export function registerJobHandlers(): void {
   registerJobHandler(pointsExpireJob);
   registerJobHandler(tiersRecalculateJob);
   registerJobHandler(loyaltyBackfillJob);
+  registerJobHandler(riskPurgeJob);
   for (const handler of [
     ...profileJobs,
     ...valueJobs,

@@ -15,11 +15,17 @@ export interface LoadRun {
 
 /**
  * Runs autocannon (50 connections, DURATION_S seconds) in its own process, so the load generator
- * does not share the server's core; any non-2xx reply or error fails the run.
+ * does not share the server's core; any non-2xx reply or error fails the run. With `post`, every
+ * request is a POST of that JSON body.
  */
-export function load(url: string, headers: Record<string, string> = {}): Promise<LoadRun> {
+export function load(
+  url: string,
+  headers: Record<string, string> = {},
+  post?: { body: unknown },
+): Promise<LoadRun> {
   const args = ['-c', '50', '-d', String(DURATION_S), '-j'];
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
+  if (post) args.push('-m', 'POST', '-H', 'content-type=application/json', '-b', JSON.stringify(post.body));
   args.push(url);
   return new Promise((resolve, reject) => {
     execFile(AUTOCANNON, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {

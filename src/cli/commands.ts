@@ -14,6 +14,7 @@ import { registerOperatorCommand } from './operator.command.ts';
 import { registerPointsCommand } from './points.command.ts';
 import { registerProfilesCommand } from './profiles.command.ts';
 import { registerRecommendCommand } from './recommend.command.ts';
+import { registerRiskCommand } from './risk.command.ts';
 import { registerSegmentsCommand } from './segments.command.ts';
 import { registerServeCommand } from './serve.command.ts';
 import { registerStatsCommand } from './stats.command.ts';
@@ -38,6 +39,7 @@ export function registerCommands(program: Command): void {
   registerValueCommand(program);
   registerProfilesCommand(program);
   registerRecommendCommand(program);
+  registerRiskCommand(program);
   registerWorkerCommand(program);
   registerJobsCommand(program);
   registerEvalCommand(program);

@@ -32,6 +32,14 @@ import type {
   RecommendationSettingsTable,
   RecommendationsServedTable,
 } from '../modules/recommendations/recommendations.table.ts';
+import type {
+  RiskCaseCommentsTable,
+  RiskCasesTable,
+  RiskDecisionsTable,
+  RiskIpRangesTable,
+  RiskListEntriesTable,
+  RiskScenariosTable,
+} from '../modules/risk/risk.table.ts';
 import type { SegmentSizesTable, SegmentsTable } from '../modules/segments/segments.table.ts';
 import type {
   DailyCategorySalesTable,
@@ -85,6 +93,12 @@ export interface DB {
   memberPreferences: MemberPreferencesTable;
   recommendationsServed: RecommendationsServedTable;
   recommendationFeedback: RecommendationFeedbackTable;
+  riskDecisions: RiskDecisionsTable;
+  riskScenarios: RiskScenariosTable;
+  riskListEntries: RiskListEntriesTable;
+  riskCases: RiskCasesTable;
+  riskCaseComments: RiskCaseCommentsTable;
+  riskIpRanges: RiskIpRangesTable;
   tierHistory: TierHistoryTable;
   jobs: JobsTable;
 }

@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003-points.ts';
 import * as m0004 from './migrations/0004-loyalty.ts';
 import * as m0005 from './migrations/0005-intelligence.ts';
 import * as m0006 from './migrations/0006-recommendations.ts';
+import * as m0007 from './migrations/0007-risk.ts';
 
 /** Migrations in order; a new one is a new file here, never an edit of an applied one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-loyalty': m0004,
   '0005-intelligence': m0005,
   '0006-recommendations': m0006,
+  '0007-risk': m0007,
 };
 
 // On PostgreSQL the migration tables must be looked up in our own schema: left unset, Kysely

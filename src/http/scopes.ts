@@ -22,6 +22,10 @@ export const SCOPES = [
   'models:read',
   'models:manage',
   'recommend:read',
+  'risk:check',
+  'risk:read',
+  'risk:review',
+  'risk:manage',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];
@@ -52,6 +56,9 @@ export const ROLE_SCOPES: Readonly<Record<OperatorRole, readonly Scope[]>> = {
     'models:read',
     'models:manage',
     'recommend:read',
+    'risk:read',
+    'risk:review',
+    'risk:manage',
   ],
   analyst: [
     'members:read',
@@ -66,6 +73,8 @@ export const ROLE_SCOPES: Readonly<Record<OperatorRole, readonly Scope[]>> = {
     'segments:write',
     'models:read',
     'recommend:read',
+    'risk:read',
+    'risk:review',
   ],
   auditor: ['audit:read'],
 };

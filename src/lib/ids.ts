@@ -34,7 +34,11 @@ export type IdPrefix =
   | 'mdl'
   | 'seg'
   | 'clu'
-  | 'rec';
+  | 'rec'
+  | 'dec'
+  | 'case'
+  | 'cmt'
+  | 'rle';
 
 /** A new id such as `op_01J…`: a type prefix and a ULID, so ids sort by creation time. */
 export function newId(prefix: IdPrefix): string {

@@ -9,6 +9,7 @@ import {
   namedRecommendationIds,
   recordFeedbackForEvents,
 } from '../recommendations/recommendations.feedback.ts';
+import { labelDecisionsFromEvents } from '../risk/risk.labels.ts';
 import { recordEventStats } from '../stats/index.ts';
 import { applyInstantUpgrades } from '../tiers/index.ts';
 import {
@@ -104,6 +105,8 @@ async function insertAndReconcile(
   await updateProfilesForEvents(ctx, db, stored);
   // Events that name a served recommendation list are its clicks, carts and orders.
   await recordFeedbackForEvents(db, stored);
+  // A chargeback labels the risk decisions of its order as fraud, for the models to learn from.
+  await labelDecisionsFromEvents(db, stored);
   // Points and tier upgrades in the same transaction: an event is stored iff its points are.
   const changed = await awardPointsForEvents(ctx, db, stored, { imported });
   if (changed.length > 0) await applyInstantUpgrades(ctx, db, changed);

@@ -35,7 +35,8 @@ export function requestHash(request: unknown): string {
   return createHash('sha256').update(canonicalJson(request)).digest('hex');
 }
 
-async function findLedgerByKey(
+/** The member's ledger entry posted under an idempotency key, if any. */
+export async function findLedgerByKey(
   db: Database,
   memberId: string,
   idempotencyKey: string,

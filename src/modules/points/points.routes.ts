@@ -10,6 +10,7 @@ import { getProgrammeSettings } from '../loyalty/programme.service.ts';
 import { expiryFor } from '../loyalty/programme.settings.ts';
 import { getPointsLiability, liabilityQuerySchema, liabilitySchema } from './points.liability.ts';
 import { getPointsSummary, listExpiringPoints, listPointsLedger } from './points.read.ts';
+import { consultRisk } from './points.risk-gate.ts';
 import { adjustPoints, earnPoints, redeemPoints } from './points.service.ts';
 import { transferPoints } from './points.transfer.ts';
 import {
@@ -124,6 +125,12 @@ export function pointsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request) => {
         requireScope(request, 'points:write');
+        const key = request.headers['idempotency-key'];
+        await consultRisk(
+          ctx,
+          { action: 'redeem', memberId: request.params.id, points: request.body.points },
+          key,
+        );
         return redeemPoints(ctx, {
           memberId: request.params.id,
           ...request.body,
@@ -204,8 +211,22 @@ export function pointsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (request) => {
         // A member may send their own points; the store and operators need points:write.
         const principal = request.principal;
-        if (!(principal?.kind === 'member' && principal.memberId === request.body.fromMemberId))
-          requireScope(request, 'points:write');
+        const byMember = principal?.kind === 'member' && principal.memberId === request.body.fromMemberId;
+        if (!byMember) requireScope(request, 'points:write');
+        await consultRisk(
+          ctx,
+          {
+            action: 'transfer',
+            memberId: request.body.fromMemberId,
+            points: request.body.points,
+            recipientMemberId: request.body.toMemberId,
+            // The member's own session: its address and browser are the member's.
+            ...(byMember
+              ? { context: { ip: request.ip, userAgent: request.headers['user-agent']?.slice(0, 512) } }
+              : {}),
+          },
+          request.headers['idempotency-key'],
+        );
         const settings = await getProgrammeSettings(ctx);
         return transferPoints(
           ctx,
