@@ -1,1 +1,9 @@
-export { averagePrecision, logLoss, recallAtFpr, rmse, rocAuc } from './metrics.ts';
+export {
+  averagePrecision,
+  brierScore,
+  expectedCalibrationError,
+  logLoss,
+  recallAtFpr,
+  rmse,
+  rocAuc,
+} from './metrics.ts';

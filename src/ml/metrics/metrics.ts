@@ -122,3 +122,57 @@ export function rmse(targets: ArrayLike<number>, predictions: ArrayLike<number>)
   }
   return Math.sqrt(sum / targets.length);
 }
+
+function checkProbabilities(labels: ArrayLike<number>, probabilities: ArrayLike<number>): void {
+  if (labels.length !== probabilities.length)
+    throw new RangeError(`${labels.length} labels but ${probabilities.length} probabilities`);
+  for (let i = 0; i < probabilities.length; i++) {
+    const p = probabilities[i]!;
+    // Written so that NaN fails too.
+    if (!(p >= 0 && p <= 1)) throw new RangeError(`probability ${i} is not in [0, 1]`);
+  }
+}
+
+/**
+ * Brier score: the mean squared difference between the 0/1 label and the predicted probability
+ * (0 is perfect; always predicting the base rate π scores π(1 − π)). Rewards calibration and
+ * sharpness together.
+ */
+export function brierScore(labels: ArrayLike<number>, probabilities: ArrayLike<number>): number {
+  checkProbabilities(labels, probabilities);
+  if (labels.length === 0) return Number.NaN;
+  let sum = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const d = probabilities[i]! - (labels[i] === 1 ? 1 : 0);
+    sum += d * d;
+  }
+  return sum / labels.length;
+}
+
+/**
+ * Expected calibration error over `bins` equal-width probability bins of [0, 1] (a probability of
+ * exactly 1 falls in the last bin): Σ_b (n_b / N) · |mean label in b − mean probability in b|.
+ * 0 when, in every bin, the predicted probabilities average to the observed rate. Empty bins add
+ * nothing. It depends on the binning, so compare models with the same `bins`.
+ */
+export function expectedCalibrationError(
+  labels: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+  bins = 10,
+): number {
+  checkProbabilities(labels, probabilities);
+  if (!Number.isInteger(bins) || bins < 1) throw new RangeError('bins must be an integer ≥ 1');
+  if (labels.length === 0) return Number.NaN;
+  const sumLabels = new Float64Array(bins);
+  const sumProbabilities = new Float64Array(bins);
+  for (let i = 0; i < labels.length; i++) {
+    const p = probabilities[i]!;
+    const b = Math.min(bins - 1, Math.floor(p * bins));
+    sumLabels[b] = sumLabels[b]! + (labels[i] === 1 ? 1 : 0);
+    sumProbabilities[b] = sumProbabilities[b]! + p;
+  }
+  let ece = 0;
+  // n_b/N · |Σy/n_b − Σp/n_b| = |Σy − Σp| / N.
+  for (let b = 0; b < bins; b++) ece += Math.abs(sumLabels[b]! - sumProbabilities[b]!);
+  return ece / labels.length;
+}
