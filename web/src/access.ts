@@ -20,6 +20,7 @@ export type Section =
   | 'clusters'
   | 'recommend'
   | 'similar'
+  | 'risk'
   | 'audit'
   | 'admin';
 
@@ -33,7 +34,9 @@ const INSIGHTS: readonly Section[] = ['value', 'segments', 'clusters', 'recommen
  * Which sections each role sees, in navigation order (the API enforces the same through scopes).
  * The rules, tiers and settings pages need loyalty:read to open; loyalty:write makes them editable.
  * The Insights pages need profiles:read (segments: segments:read); segments:write makes the segment
- * builder editable, models:manage shows the retrain and clustering buttons.
+ * builder editable, models:manage shows the retrain and clustering buttons. The risk review queue
+ * needs risk:read (admins, operators, analysts); risk:review shows the assign, comment and resolve
+ * actions.
  */
 const SECTIONS: Record<OperatorRole, readonly Section[]> = {
   admin: [
@@ -45,11 +48,12 @@ const SECTIONS: Record<OperatorRole, readonly Section[]> = {
     'settings',
     'jobs',
     ...INSIGHTS,
+    'risk',
     'audit',
     'admin',
   ],
-  operator: ['overview', 'members', 'loyalty', 'rules', 'tiers', 'settings', 'jobs', ...INSIGHTS],
-  analyst: ['overview', 'members', 'loyalty', 'rules', 'tiers', 'settings', ...INSIGHTS],
+  operator: ['overview', 'members', 'loyalty', 'rules', 'tiers', 'settings', 'jobs', ...INSIGHTS, 'risk'],
+  analyst: ['overview', 'members', 'loyalty', 'rules', 'tiers', 'settings', ...INSIGHTS, 'risk'],
   auditor: ['audit'],
 };
 
@@ -67,6 +71,7 @@ const PATHS: Record<Section, string> = {
   clusters: '/insights/clusters',
   recommend: '/insights/recommendations',
   similar: '/insights/similar',
+  risk: '/risk',
   audit: '/audit',
   admin: '/admin',
 };

@@ -30,6 +30,9 @@ const ClustersPage = lazy(() => import('./pages/clusters.tsx'));
 // The recommendation pages (models with settings and A/B report, similar-items explorer) likewise.
 const RecommendModelsPage = lazy(() => import('./pages/recommend-models.tsx'));
 const RecommendSimilarPage = lazy(() => import('./pages/recommend-similar.tsx'));
+// The risk review pages (queue, case with its reasons chart and links graph) likewise.
+const RiskQueuePage = lazy(() => import('./pages/risk-queue.tsx'));
+const RiskCasePage = lazy(() => import('./pages/risk-case.tsx'));
 
 interface Route {
   section: Section | null;
@@ -82,6 +85,17 @@ function insightsRoute(parts: string[]): Route | null {
   return null;
 }
 
+/** `/risk`: the review queue; `/risk/cases/{id}`: one case. */
+function riskRoute(parts: string[]): Route | null {
+  const [page, id] = parts;
+  if (parts.length === 0) return { section: 'risk', render: () => <RiskQueuePage /> };
+  if (page === 'cases' && parts.length === 2 && id !== undefined) {
+    const caseId = decodeSegment(id);
+    return { section: 'risk', render: () => <RiskCasePage key={caseId} id={caseId} /> };
+  }
+  return null;
+}
+
 /** The page for a path; null when no page has this path. */
 function routeFor(path: string): Route | null {
   const parts = path.split('/').filter(Boolean);
@@ -95,6 +109,7 @@ function routeFor(path: string): Route | null {
   }
   if (first === 'loyalty') return loyaltyRoute(parts.slice(1));
   if (first === 'insights') return insightsRoute(parts.slice(1));
+  if (first === 'risk') return riskRoute(parts.slice(1));
   if (parts.length === 1 && first === 'audit') return { section: 'audit', render: () => <AuditPage /> };
   if (parts.length === 1 && first === 'admin') return { section: 'admin', render: () => <AdminPage /> };
   return null;

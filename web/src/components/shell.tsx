@@ -19,6 +19,7 @@ const NAV_LABELS: Record<Section, MessageKey> = {
   clusters: 'shell.clusters',
   recommend: 'shell.recommend',
   similar: 'shell.similar',
+  risk: 'shell.risk',
   audit: 'shell.audit',
   admin: 'shell.admin',
 };
@@ -29,6 +30,7 @@ const ICONS = {
     'M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM1 21c0-4 3.6-7 8-7s8 3 8 7M17 4a4 4 0 0 1 0 7M23 21c0-3-2-5.5-5-6.5',
   loyalty: 'M12 2l3 6.3 6.9.9-5 4.8 1.2 6.9L12 17.6 5.9 20.9 7.1 14 2 9.2l6.9-.9z',
   insights: 'M3 3v18h18M7 15l4-4 3 3 6-7',
+  risk: 'M12 3 2 21h20zM12 10v5M12 18h.01',
   audit: 'M12 2 4 5v6c0 5 3.4 9.4 8 11 4.6-1.6 8-6 8-11V5zM8.5 12l2.5 2.5 4.5-5',
   admin:
     'M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19 12l2-1.5-2-3.5-2.4.7a7 7 0 0 0-1.6-1L14.5 4h-5L9 6.7a7 7 0 0 0-1.6 1L5 7 3 10.5 5 12l-2 1.5L5 17l2.4-.7a7 7 0 0 0 1.6 1l.5 2.7h5l.5-2.7a7 7 0 0 0 1.6-1L19 17l2-3.5z',
@@ -56,6 +58,7 @@ const NAV: readonly NavEntry[] = [
     icon: 'insights',
     sections: ['value', 'segments', 'clusters', 'recommend', 'similar'],
   },
+  { kind: 'page', section: 'risk', icon: 'risk' },
   { kind: 'page', section: 'audit', icon: 'audit' },
   { kind: 'page', section: 'admin', icon: 'admin' },
 ];

@@ -30,6 +30,7 @@ export const en = {
   'shell.segments': 'Segments',
   'shell.clusters': 'Clusters',
   'shell.recommend': 'Recommendations',
+  'shell.risk': 'Risk review',
   'shell.similar': 'Similar items',
   'shell.audit': 'Audit log',
   'shell.admin': 'Administration',

@@ -32,6 +32,7 @@ export const zhCN: Messages = {
   'shell.segments': '人群分组',
   'shell.clusters': '聚类分群',
   'shell.recommend': '个性化推荐',
+  'shell.risk': '风险审核',
   'shell.similar': '相似商品',
   'shell.audit': '审计日志',
   'shell.admin': '系统管理',
