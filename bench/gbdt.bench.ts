@@ -2,8 +2,8 @@
 // ../shared/BENCHMARKS.md. Features are computed only from what was known at each purchase:
 // purchase value, age, purchase hour and day of week, signup hour, seconds from signup to
 // purchase, source / browser / sex one-hot, and how many purchases (this one included) used the
-// same device or IP at or before this purchase time, plus seconds since the previous such purchase.
-// (IP country is not used yet.) Split: stratified random 70/30 (seed 42); 20 % of the training
+// same device or IP at or before this purchase time, plus seconds since the previous such purchase
+// (src/ml/risk/fraud-ecommerce.ts, BASE_FEATURES; `membrain eval risk` adds IP country and more). Split: stratified random 70/30 (seed 42); 20 % of the training
 // part (stratified, seed 42) is held out for early stopping. Also a time-ordered split (earliest
 // 70 % train) as the drift check.
 //
@@ -16,8 +16,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng, type Dataset, type GbdtModel, type GbdtParams, train } from '../src/ml/gbdt/index.ts';
+import { type Dataset, type GbdtModel, type GbdtParams, train } from '../src/ml/gbdt/index.ts';
 import { averagePrecision, recallAtFpr, rocAuc } from '../src/ml/metrics/index.ts';
+import { BASE_FEATURES, buildBaseFeatures, parseFraudCsv } from '../src/ml/risk/fraud-ecommerce.ts';
+import { stratifiedSplit, timeSplit } from '../src/ml/risk/splits.ts';
 import { median, report } from './lib/report.ts';
 
 const DATASETS = process.env.MEMBRAIN_DATASETS;
@@ -50,156 +52,6 @@ const CONFIGS: { name: string; params: Partial<GbdtParams>; stratifiedOnly: bool
   { name: 'early stopping', params: {}, stratifiedOnly: false },
   { name: 'fixed 300 rounds', params: { rounds: 300, earlyStoppingRounds: 0 }, stratifiedOnly: true },
 ];
-
-interface Purchase {
-  signup: number;
-  purchase: number;
-  value: number;
-  device: string;
-  source: string;
-  browser: string;
-  sex: string;
-  age: number;
-  ip: string;
-  label: number;
-}
-
-/** "2/24/2015 22:55" (month/day/year, UTC) → epoch ms. */
-function parseTime(text: string): number {
-  const [date, time] = text.split(' ');
-  const [m, d, y] = date!.split('/').map(Number);
-  const [hh, mm] = time!.split(':').map(Number);
-  return Date.UTC(y!, m! - 1, d!, hh!, mm!);
-}
-
-function load(file: string): Purchase[] {
-  const lines = readFileSync(file, 'utf8')
-    .replace(/^\uFEFF/, '')
-    .split(/\r?\n/);
-  const out: Purchase[] = [];
-  for (const line of lines.slice(1)) {
-    if (!line.trim()) continue;
-    const c = line.split(',');
-    // The file ends with a truncated row (blank class): drop rows without a label.
-    if (c.length < 11 || c[10] === '' || c[2] === '') continue;
-    out.push({
-      signup: parseTime(c[1]!),
-      purchase: parseTime(c[2]!),
-      value: Number(c[3]),
-      device: c[4]!,
-      source: c[5]!,
-      browser: c[6]!,
-      sex: c[7]!,
-      age: Number(c[8]),
-      ip: c[9]!,
-      label: Number(c[10]),
-    });
-  }
-  return out;
-}
-
-const SOURCES = ['SEO', 'Ads', 'Direct'];
-const BROWSERS = ['Chrome', 'IE', 'Safari', 'FireFox', 'Opera'];
-const FEATURES = [
-  'purchase_value',
-  'age',
-  'purchase_hour',
-  'purchase_weekday',
-  'signup_hour',
-  'seconds_signup_to_purchase',
-  ...SOURCES.map((s) => `source_${s}`),
-  ...BROWSERS.map((b) => `browser_${b}`),
-  'sex_M',
-  'device_purchases_so_far',
-  'ip_purchases_so_far',
-  'seconds_since_device_previous',
-  'seconds_since_ip_previous',
-];
-
-/**
- * Sharing counts as of each purchase: rows are walked in purchase-time order; all purchases in the
- * same minute are counted together ("at or before"), nothing later is seen.
- */
-function sharingFeatures(
-  rows: Purchase[],
-  key: (p: Purchase) => string,
-): { count: Float64Array; since: Float64Array } {
-  const order = rows.map((_, i) => i).sort((a, b) => rows[a]!.purchase - rows[b]!.purchase || a - b);
-  const counts = new Map<string, number>();
-  const last = new Map<string, number>();
-  const count = new Float64Array(rows.length);
-  const since = new Float64Array(rows.length);
-  for (let k = 0; k < order.length; ) {
-    const t = rows[order[k]!]!.purchase;
-    let end = k;
-    while (end < order.length && rows[order[end]!]!.purchase === t) end++;
-    const group = order.slice(k, end);
-    // Time since the previous purchase strictly before this minute (NaN if none).
-    for (const i of group) {
-      const previous = last.get(key(rows[i]!));
-      since[i] = previous === undefined ? Number.NaN : (t - previous) / 1000;
-    }
-    for (const i of group) counts.set(key(rows[i]!), (counts.get(key(rows[i]!)) ?? 0) + 1);
-    for (const i of group) {
-      count[i] = counts.get(key(rows[i]!))!;
-      last.set(key(rows[i]!), t);
-    }
-    k = end;
-  }
-  return { count, since };
-}
-
-function buildFeatures(rows: Purchase[]): Float64Array[] {
-  const n = rows.length;
-  const columns = FEATURES.map(() => new Float64Array(n));
-  const device = sharingFeatures(rows, (p) => p.device);
-  const ip = sharingFeatures(rows, (p) => p.ip);
-  rows.forEach((p, i) => {
-    const purchase = new Date(p.purchase);
-    const values = [
-      p.value,
-      p.age,
-      purchase.getUTCHours(),
-      purchase.getUTCDay(),
-      new Date(p.signup).getUTCHours(),
-      (p.purchase - p.signup) / 1000,
-      ...SOURCES.map((s) => (p.source === s ? 1 : 0)),
-      ...BROWSERS.map((b) => (p.browser === b ? 1 : 0)),
-      p.sex === 'M' ? 1 : 0,
-      device.count[i]!,
-      ip.count[i]!,
-      device.since[i]!,
-      ip.since[i]!,
-    ];
-    values.forEach((v, f) => {
-      columns[f]![i] = v;
-    });
-  });
-  return columns;
-}
-
-/** Stratified split: `share` of each class (shuffled with the seed) goes to the first part. */
-function stratified(
-  indices: number[],
-  labels: Float64Array,
-  share: number,
-  seed: number,
-): [number[], number[]] {
-  const rng = createRng(seed);
-  const first: number[] = [];
-  const second: number[] = [];
-  for (const cls of [0, 1]) {
-    const members = indices.filter((i) => labels[i] === cls);
-    for (let i = members.length - 1; i > 0; i--) {
-      const j = Math.floor(rng() * (i + 1));
-      [members[i], members[j]] = [members[j]!, members[i]!];
-    }
-    const cut = Math.round(members.length * share);
-    first.push(...members.slice(0, cut));
-    second.push(...members.slice(cut));
-  }
-  return [first.sort((a, b) => a - b), second.sort((a, b) => a - b)];
-}
 
 function subset(columns: Float64Array[], labels: Float64Array, idx: number[]): Dataset {
   return {
@@ -300,32 +152,32 @@ async function main(): Promise<void> {
     console.log(`${file} not found: skipping the GBDT fraud bench.`);
     return;
   }
-  const rows = load(file);
-  const columns = buildFeatures(rows);
+  const rows = parseFraudCsv(readFileSync(file, 'utf8'));
+  const columns = buildBaseFeatures(rows);
   const labels = Float64Array.from(rows, (r) => r.label);
   const all = rows.map((_, i) => i);
-  const byTime = [...all].sort((a, b) => rows[a]!.purchase - rows[b]!.purchase || a - b);
-  const timeCut = Math.round(rows.length * 0.7);
+  const stratified = stratifiedSplit(all, labels, 0.7, 42);
+  const byTime = timeSplit(
+    rows.map((r) => r.purchase),
+    0.7,
+  );
   const splits: { name: string; trainIdx: number[]; testIdx: number[] }[] = [
-    {
-      name: 'stratified 70/30',
-      ...(([a, b]) => ({ trainIdx: a, testIdx: b }))(stratified(all, labels, 0.7, 42)),
-    },
-    { name: 'time 70/30 (drift)', trainIdx: byTime.slice(0, timeCut), testIdx: byTime.slice(timeCut) },
+    { name: 'stratified 70/30', trainIdx: stratified.train, testIdx: stratified.test },
+    { name: 'time 70/30 (drift)', trainIdx: byTime.train, testIdx: byTime.test },
   ];
   const haveXgb = xgboostAvailable();
   if (!haveXgb) console.log(`XGBoost is not importable with ${PYTHON}: reporting our trees only.`);
   const dir = mkdtempSync(join(tmpdir(), 'membrain-gbdt-'));
   const rowsOut: Record<string, string | number>[] = [];
-  const extra: Record<string, unknown> = { features: FEATURES, params: PARAMS, runs: RUNS };
+  const extra: Record<string, unknown> = { features: BASE_FEATURES, params: PARAMS, runs: RUNS };
   try {
     for (const split of splits) {
-      const [fitIdx, validIdx] = stratified(split.trainIdx, labels, 0.8, 42);
+      const { train: fitIdx, test: validIdx } = stratifiedSplit(split.trainIdx, labels, 0.8, 42);
       const fit = subset(columns, labels, fitIdx);
       const valid = subset(columns, labels, validIdx);
       const test = subset(columns, labels, split.testIdx);
       // The rule from BENCHMARKS.md: purchase within a minute of signup.
-      const rule = test.columns[FEATURES.indexOf('seconds_signup_to_purchase')]!.map((s) =>
+      const rule = test.columns[BASE_FEATURES.indexOf('seconds_signup_to_purchase')]!.map((s) =>
         s <= 60 ? 1 : 0,
       );
       rowsOut.push({
@@ -358,7 +210,7 @@ async function main(): Promise<void> {
         if (config === CONFIGS[0] && split === splits[0])
           extra.singleRowPrediction = rowLatency(result!.model, test);
         const importance = result!.model.importance();
-        extra[`importance ${label}`] = FEATURES.map((name, f) => ({
+        extra[`importance ${label}`] = BASE_FEATURES.map((name, f) => ({
           name,
           gain: Number(importance.gain[f]!.toFixed(2)),
           splits: importance.splits[f],

@@ -16,6 +16,7 @@ import {
 } from '../ml/clv/index.ts';
 import { registerEvalChurn } from './eval-churn.ts';
 import { registerEvalRecommend } from './eval-recommend.ts';
+import { registerEvalRisk } from './eval-risk.ts';
 
 export type ClvModel = 'bgnbd' | 'pareto' | 'gamma-gamma';
 const MODELS: readonly ClvModel[] = ['bgnbd', 'pareto', 'gamma-gamma'];
@@ -179,4 +180,5 @@ export function registerEvalCommand(program: Command): void {
     });
   registerEvalChurn(evaluate);
   registerEvalRecommend(evaluate);
+  registerEvalRisk(evaluate);
 }
